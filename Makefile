@@ -1,0 +1,123 @@
+# ctk - learn and debug how Linux containers really work.
+#
+#   make              build every binary (warnings on)
+#   make rootfs       the default root filesystem (busybox-static)
+#   make demo         build, then start pivot's shell on the default rootfs
+#   make check        install what is missing, build with -Werror, run the
+#                     unit and integration tiers; ends "N passed, N failed,
+#                     N skipped"
+#   make install      PREFIX=/usr/local DESTDIR=
+#   make clean
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+DATADIR	?= $(PREFIX)/share/ctk
+B	:= build
+
+CC	?= cc
+CFLAGS	?= -O2 -g
+WERROR	?=
+XCFLAGS	:= -std=gnu11 -Wall -Wextra $(if $(WERROR),-Werror) \
+	   -Ilib -MMD -MP
+LDFLAGS	?=
+
+LIB_SRC	:= lib/report.c lib/fileio.c lib/nstable.c lib/cli.c lib/mountinfo.c
+LIB_OBJ	:= $(LIB_SRC:%.c=$(B)/obj/%.o)
+LIBCTK	:= $(B)/libctk.a
+
+# One binary per primitive: NAME_SRC lists its module and main.c.
+BINS	:= chroot-demo pivot
+chroot-demo_SRC := chroot-demo/chroot.c chroot-demo/main.c
+pivot_SRC	:= pivot/pivot.c pivot/main.c
+
+# The breakout probe is static: it runs inside the busybox rootfs.
+PROBE_SRC := chroot-demo/escape-probe.c chroot-demo/chroot.c
+
+MANS	:= chroot-demo/chroot-demo.8 pivot/pivot.8
+
+UNIT_SRC := $(wildcard tests/unit/check_*.c)
+UNIT_MODS := chroot-demo/chroot.c pivot/pivot.c
+UNIT_INC := $(addprefix -I,$(sort $(dir $(UNIT_MODS))))
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
+
+ALL_OBJ := $(LIB_OBJ) $(foreach b,$(BINS),$($(b)_SRC:%.c=$(B)/obj/%.o)) \
+	   $(PROBE_SRC:%.c=$(B)/obj/%.o) $(UNIT_SRC:%.c=$(B)/obj/%.o)
+
+.PHONY: all rootfs demo check test-unit test-integration install clean \
+	deps-build deps-check lint
+.DEFAULT_GOAL := all
+
+all: $(BINS:%=$(B)/bin/%) $(B)/bin/escape-probe
+
+# Install missing packages first (prints nothing when all are present).
+deps-build:
+	@scripts/deps.sh build
+deps-check:
+	@scripts/deps.sh build rootfs check
+
+# Rebuild everything when the flags change (plain make vs make check).
+$(B)/.flags: FORCE
+	@mkdir -p $(B)
+	@echo '$(CC) $(CFLAGS) $(XCFLAGS)' | cmp -s - $@ || \
+		echo '$(CC) $(CFLAGS) $(XCFLAGS)' > $@
+FORCE:
+
+$(B)/obj/%.o: %.c $(B)/.flags | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(XCFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+$(B)/obj/tests/unit/%.o: tests/unit/%.c $(B)/.flags | deps-check
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(XCFLAGS) $(UNIT_INC) $(CHECK_CFLAGS) -c -o $@ $<
+
+$(LIBCTK): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+define bin_rule
+$(B)/bin/$(1): $($(1)_SRC:%.c=$(B)/obj/%.o) $(LIBCTK)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^
+endef
+$(foreach b,$(BINS),$(eval $(call bin_rule,$(b))))
+
+$(B)/bin/escape-probe: $(PROBE_SRC:%.c=$(B)/obj/%.o) $(LIBCTK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -static -o $@ $^
+
+$(B)/tests/check_unit: $(UNIT_SRC:%.c=$(B)/obj/%.o) \
+		       $(UNIT_MODS:%.c=$(B)/obj/%.o) $(LIBCTK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS)
+
+rootfs: $(B)/rootfs/.stamp
+$(B)/rootfs/.stamp: scripts/mkrootfs.sh $(B)/bin/escape-probe
+	@scripts/deps.sh rootfs
+	scripts/mkrootfs.sh $(B)/rootfs $(B)/bin/escape-probe
+	@touch $@
+
+demo: all rootfs
+	$(B)/bin/pivot --verbose --pid
+
+check: deps-check
+	@$(MAKE) --no-print-directory WERROR=1 all rootfs $(B)/tests/check_unit
+	@tests/run-tests.sh
+
+install: all rootfs
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(DATADIR)
+	install -m 0755 $(BINS:%=$(B)/bin/%) $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(MANS) $(DESTDIR)$(MANDIR)/man8/
+	rm -rf $(DESTDIR)$(DATADIR)/rootfs
+	cp -a $(B)/rootfs $(DESTDIR)$(DATADIR)/rootfs
+	rm -f $(DESTDIR)$(DATADIR)/rootfs/.stamp
+
+lint:
+	shellcheck scripts/*.sh tests/*.sh .ci/run
+
+clean:
+	rm -rf $(B)
+
+-include $(ALL_OBJ:.o=.d)

@@ -1,0 +1,171 @@
+/*
+ * report.c - narration, evidence and error lines for every tool.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+
+int rep_level = REP_EVIDENCE;
+
+static const char *prog = "ctk";
+static FILE *out;
+
+/* Known causes, by call name and errno; the first match wins. */
+static const struct {
+	const char *call;
+	int err;
+	const char *hint;
+} hints[] = {
+	{ "unshare", EPERM,
+	  "creating these namespaces needs CAP_SYS_ADMIN: run as root" },
+	{ "unshare", ENOSPC,
+	  "the namespace limit is reached (see /proc/sys/user/max_*_namespaces)" },
+	{ "chroot", EPERM, "chroot(2) needs CAP_SYS_CHROOT: run as root" },
+	{ "mount", EPERM,
+	  "mounting needs CAP_SYS_ADMIN in the user namespace that owns "
+	  "this mount namespace: run as root" },
+	{ "mount", EINVAL,
+	  "a propagation change (MS_PRIVATE, MS_SLAVE) works only on a mount "
+	  "point, and the filesystem type must suit the source" },
+	{ "pivot_root", EINVAL,
+	  "new_root must be a mount point (bind-mount it onto itself), "
+	  "the mounts involved must not be shared (make / private first), "
+	  "and an initramfs root cannot be pivoted (use switch_root)" },
+	{ "pivot_root", EPERM, "pivot_root(2) needs CAP_SYS_ADMIN: run as root" },
+	{ "pivot_root", EBUSY,
+	  "new_root or put_old is already the root, or put_old is busy" },
+	{ "umount2", EINVAL, "the target is not a mount point" },
+	{ "umount2", EBUSY,
+	  "the mount is still in use; MNT_DETACH detaches it lazily" },
+	{ "umount2", EPERM, "unmounting needs CAP_SYS_ADMIN: run as root" },
+	{ "sethostname", EPERM,
+	  "changing the hostname needs CAP_SYS_ADMIN in the UTS namespace's "
+	  "user namespace" },
+	{ "rmdir", EBUSY,
+	  "a cgroup that still holds processes or child groups cannot be "
+	  "removed" },
+};
+
+void rep_init(const char *argv0)
+{
+	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+
+	if (argv0)
+		prog = slash ? slash + 1 : argv0;
+}
+
+const char *rep_prog(void)
+{
+	return prog;
+}
+
+void rep_set_stream(FILE *f)
+{
+	out = f;
+}
+
+static FILE *stream(void)
+{
+	return out ? out : stderr;
+}
+
+const char *rep_hint_for(const char *call, int err)
+{
+	size_t len = strcspn(call, "(");
+	size_t i;
+
+	for (i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+		if (hints[i].err == err && strlen(hints[i].call) == len &&
+		    strncmp(hints[i].call, call, len) == 0)
+			return hints[i].hint;
+	return NULL;
+}
+
+void rep_step(long result, const char *effect, const char *call_fmt, ...)
+{
+	va_list ap;
+	FILE *f = stream();
+
+	if (rep_level < REP_NARRATE)
+		return;
+	fprintf(f, "%s: ", prog);
+	va_start(ap, call_fmt);
+	vfprintf(f, call_fmt, ap);
+	va_end(ap);
+	fprintf(f, " = %ld", result);
+	if (effect && *effect)
+		fprintf(f, ": %s", effect);
+	fputc('\n', f);
+}
+
+/* "PROG: MESSAGE\n" */
+static void vline(const char *fmt, va_list ap)
+{
+	FILE *f = stream();
+
+	fprintf(f, "%s: ", prog);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+}
+
+void rep_evidence(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (rep_level < REP_EVIDENCE)
+		return;
+	va_start(ap, fmt);
+	vline(fmt, ap);
+	va_end(ap);
+}
+
+void rep_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline(fmt, ap);
+	va_end(ap);
+}
+
+static int vfail(const char *hint, const char *call_fmt, va_list ap)
+{
+	int err = errno;
+	char call[512];
+	FILE *f = stream();
+
+	vsnprintf(call, sizeof(call), call_fmt, ap);
+	fprintf(f, "%s: %s: %s\n", prog, call, strerror(err));
+	if (!hint)
+		hint = rep_hint_for(call, err);
+	if (hint)
+		fprintf(f, "%s: hint: %s\n", prog, hint);
+	errno = err;
+	return -1;
+}
+
+int rep_fail(const char *call_fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, call_fmt);
+	ret = vfail(NULL, call_fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+int rep_fail_hint(const char *hint, const char *call_fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, call_fmt);
+	ret = vfail(hint, call_fmt, ap);
+	va_end(ap);
+	return ret;
+}

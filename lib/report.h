@@ -1,0 +1,55 @@
+/*
+ * report.h - narration and error reporting shared by every tool.
+ *
+ * Each kernel-changing step is narrated (under -v) as the call written in
+ * the source, its result and what it changed, so a transcript reads like
+ * the code.  A failing call is reported once, where it fails, with its
+ * varying arguments and, where the cause is known, a hint.
+ */
+#ifndef CTK_REPORT_H
+#define CTK_REPORT_H
+
+#include <stdio.h>
+
+/* Set once by main(): program name used as the prefix of every line. */
+void rep_init(const char *argv0);
+const char *rep_prog(void);
+
+/* 0 = quiet (errors only), 1 = evidence, 2 = evidence + narration (-v). */
+extern int rep_level;
+
+#define REP_QUIET	0
+#define REP_EVIDENCE	1
+#define REP_NARRATE	2
+
+/*
+ * Narrate a step that succeeded: "PROG: CALL = RESULT: EFFECT".
+ * call_fmt is printf-style and should read as the call in the source.
+ */
+void rep_step(long result, const char *effect, const char *call_fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Evidence a student should look at (shown unless -q). */
+void rep_evidence(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A plain error line "PROG: MESSAGE" (no errno). */
+void rep_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Report a failed call once: "PROG: CALL: strerror(errno)", followed by
+ * "PROG: hint: ..." when one is known for this call and errno.  Returns -1
+ * with errno preserved, so step code can write `return rep_fail(...)`.
+ */
+int rep_fail(const char *call_fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* As rep_fail() but with a hint chosen by the caller (NULL: table's). */
+int rep_fail_hint(const char *hint, const char *call_fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The table's hint for the call named at the start of call ("mount(..."). */
+const char *rep_hint_for(const char *call, int err);
+
+/* Where the lines go (stderr by default; tests point it at a file). */
+void rep_set_stream(FILE *f);
+
+#endif

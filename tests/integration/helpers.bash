@@ -1,0 +1,85 @@
+# helpers.bash - shared by the integration tests (bats, run as root).
+# shellcheck shell=bash
+# status, output, lines, stderr and stderr_lines are set by bats' run.
+# shellcheck disable=SC2154
+
+bats_require_minimum_version 1.5.0
+
+TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+BIN=$TOP/build/bin
+ROOTFS=$TOP/build/rootfs
+export PATH="$BIN:$PATH"
+
+# Each test gets a scratch directory, removed whatever happens.
+common_setup() {
+	[ "$(id -u)" -eq 0 ] || {
+		echo "integration tests run as root" >&2
+		return 1
+	}
+	[ -x "$ROOTFS/bin/busybox" ] || {
+		echo "no rootfs at $ROOTFS: run make rootfs" >&2
+		return 1
+	}
+	SCRATCH=$(mktemp -d /tmp/ctk-test.XXXXXX)
+	chmod 0755 "$SCRATCH"
+}
+
+common_teardown() {
+	[ -n "${SCRATCH:-}" ] && rm -rf "$SCRATCH"
+}
+
+# A private copy of the rootfs that a test may change.
+copy_rootfs() {
+	cp -a "$ROOTFS" "$SCRATCH/root"
+	echo "$SCRATCH/root"
+}
+
+# The mount table as "mount point, fs type, source", for before/after.
+mount_table() {
+	awk '{ for (i = 7; $i != "-"; i++); print $5, $(i + 1), $(i + 2) }' \
+		/proc/self/mountinfo | sort
+}
+
+# A file only the host can see, with content no rootfs has.
+host_marker() {
+	MARKER=$SCRATCH/host-only-marker
+	MARKER_TEXT="host-secret-$RANDOM-$$"
+	echo "$MARKER_TEXT" >"$MARKER"
+}
+
+# Long options a binary's --help lists, and those its man page documents.
+help_options() {
+	"$BIN/$1" --help | grep -o -- '--[a-z][a-z-]*' | sort -u
+}
+man_options() {
+	grep -oE '\\-\\-[a-z]([a-z]|\\-)*' "$2" | tr -d "\\\\" | sort -u
+}
+
+# Run as an unprivileged user (DESIGN.md's recipe).
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+}
+
+# The bad input every tool taking [NEWROOT [COMMAND]] refuses alike: one
+# line, the documented exit code, and the mount table unchanged.
+assert_bad_root_input() {
+	local t=$1 before
+	before=$(mount_table)
+	touch "$SCRATCH/file"
+	run --separate-stderr "$t" /nonexistent true
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "$t: new root '/nonexistent': No such file or directory" ]
+	run --separate-stderr "$t" "$SCRATCH/file" true
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "$t: new root '$SCRATCH/file': Not a directory" ]
+	run -127 --separate-stderr "$t" "$ROOTFS" no-such-command
+	[ "$stderr" = "$t: no-such-command: not found in $ROOTFS" ]
+	run -126 --separate-stderr "$t" "$ROOTFS" /etc/passwd
+	[ "$stderr" = "$t: /etc/passwd: not executable in $ROOTFS" ]
+	run --separate-stderr "$t" --bogus
+	[ "$status" -eq 2 ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[[ "${stderr_lines[0]}" == *"unrecognized option '--bogus'"* ]]
+	[ "${stderr_lines[1]}" = "Try '$t --help' for more information." ]
+	[ "$(mount_table)" = "$before" ]
+}

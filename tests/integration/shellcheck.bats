@@ -1,0 +1,17 @@
+#!/usr/bin/env bats
+# The project's shell code is shellcheck clean (STYLE.md).
+
+load helpers
+
+@test "shellcheck: scripts, the test runner, CI and helpers are clean" {
+	run shellcheck -x "$TOP"/scripts/*.sh "$TOP"/tests/*.sh "$TOP/.ci/run" \
+		"$TOP"/tests/integration/*.bash
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "shellcheck: control: a known mistake is reported" {
+	run shellcheck -s bash - <<<'rm -rf $1/*'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *SC2115* || "$output" == *SC2086* ]]
+}

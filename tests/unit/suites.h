@@ -1,0 +1,14 @@
+/* suites.h - every unit suite, one per module (check_<module>.c). */
+#ifndef CTK_SUITES_H
+#define CTK_SUITES_H
+
+#include <check.h>
+
+Suite *report_suite(void);
+Suite *fileio_suite(void);
+Suite *nstable_suite(void);
+Suite *mountinfo_suite(void);
+Suite *cli_suite(void);
+Suite *pivot_suite(void);
+
+#endif
