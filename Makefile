@@ -113,9 +113,12 @@ install: all rootfs
 	rm -rf $(DESTDIR)$(DATADIR)/rootfs
 	cp -a $(B)/rootfs $(DESTDIR)$(DATADIR)/rootfs
 	rm -f $(DESTDIR)$(DATADIR)/rootfs/.stamp
+	rm -rf $(DESTDIR)$(DATADIR)/labs
+	cp -R labs $(DESTDIR)$(DATADIR)/labs
 
 lint:
-	shellcheck scripts/*.sh tests/*.sh .ci/run
+	shellcheck -x scripts/*.sh tests/*.sh .ci/run labs/doctor labs/*/lab \
+		labs/*/check labs/lib/*.sh
 
 clean:
 	rm -rf $(B)

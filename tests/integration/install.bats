@@ -18,6 +18,18 @@ teardown() { common_teardown; }
 	[ -x "$d/usr/share/ctk/rootfs/bin/busybox" ]
 	[ -x "$d/usr/share/ctk/rootfs/bin/escape-probe" ]
 	[ ! -e "$d/usr/share/ctk/rootfs/.stamp" ]
+	[ -x "$d/usr/share/ctk/labs/doctor" ]
+	[ -x "$d/usr/share/ctk/labs/01-chroot/lab" ]
+}
+
+@test "install: an installed lab runs from the installed tree" {
+	d=$SCRATCH/dest
+	make -s -C "$TOP" WERROR=1 install DESTDIR="$d" PREFIX=/usr
+	# Only the installed tools are on PATH; the build tree's are not.
+	run env PATH="$d/usr/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+		"$d/usr/share/ctk/labs/01-chroot/lab" --ci
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"PASS 01-chroot: every check passed"* ]]
 }
 
 @test "install: an installed binary finds the installed rootfs" {
