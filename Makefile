@@ -19,7 +19,7 @@ CC	?= cc
 CFLAGS	?= -O2 -g
 WERROR	?=
 XCFLAGS	:= -std=gnu11 -Wall -Wextra $(if $(WERROR),-Werror) \
-	   -Ilib -MMD -MP
+	   -Ilib -Ins-unshare -Itimens -MMD -MP
 LDFLAGS	?=
 
 LIB_SRC	:= lib/report.c lib/fileio.c lib/nstable.c lib/cli.c lib/mountinfo.c
@@ -27,17 +27,20 @@ LIB_OBJ	:= $(LIB_SRC:%.c=$(B)/obj/%.o)
 LIBCTK	:= $(B)/libctk.a
 
 # One binary per primitive: NAME_SRC lists its module and main.c.
-BINS	:= chroot-demo pivot
+BINS	:= chroot-demo pivot ns-unshare
 chroot-demo_SRC := chroot-demo/chroot.c chroot-demo/main.c
-pivot_SRC	:= pivot/pivot.c pivot/main.c
+pivot_SRC	:= ns-unshare/ns.c pivot/pivot.c pivot/main.c
+ns-unshare_SRC	:= ns-unshare/ns.c ns-unshare/idmap.c ns-unshare/evidence.c \
+		   ns-unshare/contrast.c timens/timens.c ns-unshare/main.c
 
 # The breakout probe is static: it runs inside the busybox rootfs.
 PROBE_SRC := chroot-demo/escape-probe.c chroot-demo/chroot.c
 
-MANS	:= chroot-demo/chroot-demo.8 pivot/pivot.8
+MANS	:= chroot-demo/chroot-demo.8 pivot/pivot.8 ns-unshare/ns-unshare.8
 
 UNIT_SRC := $(wildcard tests/unit/check_*.c)
-UNIT_MODS := chroot-demo/chroot.c pivot/pivot.c
+UNIT_MODS := chroot-demo/chroot.c pivot/pivot.c ns-unshare/ns.c \
+	     ns-unshare/idmap.c timens/timens.c
 UNIT_INC := $(addprefix -I,$(sort $(dir $(UNIT_MODS))))
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)

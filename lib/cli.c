@@ -2,6 +2,7 @@
  * cli.c - helpers for the tools' main() functions.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -9,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -117,6 +120,42 @@ int cli_wait(pid_t pid)
 			return rep_fail("waitpid(%d)", (int)pid);
 	}
 	return cli_exit_status(status);
+}
+
+int cli_fork_wait(int pdeathsig)
+{
+	pid_t child;
+	int ret;
+
+	fflush(NULL);
+	child = fork();
+	if (child < 0) {
+		rep_fail("fork()");
+		return 1;
+	}
+	if (child == 0) {
+		if (pdeathsig)
+			prctl(PR_SET_PDEATHSIG, pdeathsig);
+		return CLI_IN_CHILD;
+	}
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	ret = cli_wait(child);
+	return ret < 0 ? 1 : ret;
+}
+
+int cli_count_pids(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		n += de->d_name[0] >= '0' && de->d_name[0] <= '9';
+	closedir(d);
+	return n;
 }
 
 int cli_exec_failure_code(int err)
@@ -232,7 +271,13 @@ static int check_exec_in_root(int rootfd, const char *path)
 int cli_resolve_in_root(const char *root, const char *cmd, char *out,
 			size_t size)
 {
-	char path[] = CLI_DEFAULT_PATH;
+	return cli_resolve_in_root_path(root, cmd, CLI_DEFAULT_PATH, out, size);
+}
+
+int cli_resolve_in_root_path(const char *root, const char *cmd,
+			     const char *pathlist, char *out, size_t size)
+{
+	char path[PATH_MAX * 2];
 	char *dir, *save = NULL;
 	int rootfd, saw_eacces = 0, ret = -1;
 
@@ -240,6 +285,7 @@ int cli_resolve_in_root(const char *root, const char *cmd, char *out,
 		errno = ENOENT;
 		return -1;
 	}
+	snprintf(path, sizeof(path), "%s", pathlist);
 	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return -1;

@@ -37,6 +37,20 @@ int cli_exit_status(int wstatus);
 /* waitpid() for pid, retrying on EINTR; exit code as above, or -1. */
 int cli_wait(pid_t pid);
 
+/* cli_fork_wait() result in the child. */
+#define CLI_IN_CHILD	(-1)
+
+/*
+ * Fork.  The child returns CLI_IN_CHILD (with pdeathsig set to be sent
+ * when the parent dies, if nonzero).  The parent ignores the terminal's
+ * SIGINT and SIGQUIT (the child gets them), waits, and returns the exit
+ * code main() should return: the child's status, or 1 on error.
+ */
+int cli_fork_wait(int pdeathsig);
+
+/* Number of processes listed in the procfs mounted at dir, or -1. */
+int cli_count_pids(const char *dir);
+
 /* The exit code for a failed execve(2) errno: 127 not found, else 126. */
 int cli_exec_failure_code(int err);
 
@@ -87,5 +101,9 @@ int cli_check_root_dir(const char *root);
  */
 int cli_resolve_in_root(const char *root, const char *cmd, char *out,
 			size_t size);
+
+/* As cli_resolve_in_root(), searching the colon-separated list path. */
+int cli_resolve_in_root_path(const char *root, const char *cmd,
+			     const char *path, char *out, size_t size);
 
 #endif

@@ -21,7 +21,8 @@ static const struct {
 	const char *hint;
 } hints[] = {
 	{ "unshare", EPERM,
-	  "creating these namespaces needs CAP_SYS_ADMIN: run as root" },
+	  "creating these namespaces needs CAP_SYS_ADMIN: run as root, or "
+	  "inside a user namespace of your own" },
 	{ "unshare", ENOSPC,
 	  "the namespace limit is reached (see /proc/sys/user/max_*_namespaces)" },
 	{ "chroot", EPERM, "chroot(2) needs CAP_SYS_CHROOT: run as root" },

@@ -3,8 +3,6 @@
  * "/" made private, pivot_root(2), the old root detached, a fresh /proc.
  */
 #define _GNU_SOURCE
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -62,22 +60,6 @@ static int count_mounts(void)
 	return n;
 }
 
-/* Number of processes /proc shows, or -1. */
-static int count_procs(void)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d)))
-		if (isdigit((unsigned char)de->d_name[0]))
-			n++;
-	closedir(d);
-	return n;
-}
-
 static void show_after(int host_mounts, uint64_t host_mnt, int pidns,
 		       int proc)
 {
@@ -102,16 +84,16 @@ static void show_after(int host_mounts, uint64_t host_mnt, int pidns,
 		     count_mounts(), host_mounts);
 	if (pidns)
 		rep_evidence("/proc shows %d process(es): the command is PID %d "
-			     "of its own PID namespace", count_procs(),
+			     "of its own PID namespace", cli_count_pids("/proc"),
 			     (int)getpid());
 	else
 		rep_evidence("/proc shows %d processes, the host's too: a mount "
 			     "namespace isolates mounts, not processes (add "
-			     "--pid)", count_procs());
+			     "--pid)", cli_count_pids("/proc"));
 }
 
 /* The steps, in order, in the process that will exec the command. */
-static int enter(const char *root, enum pivot_propagation prop, int pidns,
+static int enter(const char *root, enum ns_propagation prop, int pidns,
 		 int proc, int host_mounts, uint64_t host_mnt)
 {
 	if (pivot_prepare(root, prop) < 0)
@@ -142,11 +124,10 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum pivot_propagation prop = PIVOT_PRIVATE;
+	enum ns_propagation prop = NS_PROP_PRIVATE;
 	int c, ret, pidns = 0, proc = 1, host_mounts;
 	uint64_t host_mnt = 0;
 	struct cli_target t;
-	pid_t child;
 
 	rep_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "+pqvhV", opts, NULL)) != -1) {
@@ -159,7 +140,7 @@ int main(int argc, char **argv)
 			if (ret < 0)
 				return cli_usage_error("unsupported propagation "
 						       "mode: %s", optarg);
-			prop = (enum pivot_propagation)ret;
+			prop = (enum ns_propagation)ret;
 			break;
 		case OPT_NO_PROC:
 			proc = 0;
@@ -178,7 +159,7 @@ int main(int argc, char **argv)
 
 	host_mounts = count_mounts();
 	nst_inode(0, "mnt", &host_mnt);
-	if (pivot_unshare(pidns ? CLONE_NEWPID : 0) < 0)
+	if (ns_unshare(CLONE_NEWNS | (pidns ? CLONE_NEWPID : 0)) < 0)
 		return 1;
 
 	if (pidns) {
@@ -188,17 +169,9 @@ int main(int argc, char **argv)
 		 * The parent only waits, ignoring the terminal's signals the
 		 * way system(3) does, and passes the status on.
 		 */
-		child = fork();
-		if (child < 0) {
-			rep_fail("fork()");
-			return 1;
-		}
-		if (child > 0) {
-			signal(SIGINT, SIG_IGN);
-			signal(SIGQUIT, SIG_IGN);
-			ret = cli_wait(child);
-			return ret < 0 ? 1 : ret;
-		}
+		ret = cli_fork_wait(0);
+		if (ret != CLI_IN_CHILD)
+			return ret;
 	}
 
 	if (enter(t.root, prop, pidns, proc, host_mounts, host_mnt) < 0)

@@ -13,7 +13,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,36 +27,13 @@
 
 int pivot_parse_propagation(const char *s)
 {
-	if (strcmp(s, "private") == 0)
-		return PIVOT_PRIVATE;
-	if (strcmp(s, "slave") == 0)
-		return PIVOT_SLAVE;
-	if (strcmp(s, "unchanged") == 0)
-		return PIVOT_UNCHANGED;
-	return -1;
+	int p = ns_parse_propagation(s);
+
+	return p == NS_PROP_SHARED ? -1 : p;
 }
 
-int pivot_unshare(int extra_flags)
+int pivot_prepare(const char *newroot, enum ns_propagation prop)
 {
-	/*
-	 * The calling process gets a copy of the mount table.  Mounts made
-	 * in the copy stay in it, unless propagation carries them back:
-	 * that is why pivot_prepare() changes propagation first.
-	 */
-	if (unshare(CLONE_NEWNS | extra_flags) < 0)
-		return rep_fail("unshare(CLONE_NEWNS%s)",
-				extra_flags & CLONE_NEWPID ? " | CLONE_NEWPID" :
-							     "");
-	rep_step(0, "this process has its own copy of the mount table",
-		 "unshare(CLONE_NEWNS%s)",
-		 extra_flags & CLONE_NEWPID ? " | CLONE_NEWPID" : "");
-	return 0;
-}
-
-int pivot_prepare(const char *newroot, enum pivot_propagation prop)
-{
-	unsigned long flag = prop == PIVOT_SLAVE ? MS_SLAVE : MS_PRIVATE;
-	const char *name = prop == PIVOT_SLAVE ? "MS_SLAVE" : "MS_PRIVATE";
 	int err;
 
 	/*
@@ -66,15 +42,8 @@ int pivot_prepare(const char *newroot, enum pivot_propagation prop)
 	 * pivot_root(2) refuses shared mounts with EINVAL.  MS_PRIVATE cuts
 	 * propagation both ways; MS_SLAVE still lets host mounts in.
 	 */
-	if (prop != PIVOT_UNCHANGED) {
-		if (mount(NULL, "/", NULL, MS_REC | flag, NULL) < 0)
-			return rep_fail("mount(NULL, \"/\", NULL, MS_REC | %s, "
-					"NULL)", name);
-		rep_step(0, prop == PIVOT_SLAVE ?
-			 "no mount made here reaches the host" :
-			 "no mount event crosses to or from the host",
-			 "mount(NULL, \"/\", NULL, MS_REC | %s, NULL)", name);
-	}
+	if (ns_set_propagation(prop) < 0)
+		return -1;
 
 	/*
 	 * pivot_root(2) needs new_root to be a mount point.  Binding the
@@ -206,16 +175,5 @@ int pivot_mount_proc(void)
 			 "stat(\"/proc\")");
 		return 0;
 	}
-	/*
-	 * A procfs instance shows the PID namespace of the process that
-	 * mounts it: in a new PID namespace, only its own processes.
-	 */
-	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  NULL) < 0)
-		return rep_fail("mount(\"proc\", \"/proc\", \"proc\", "
-				"MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)");
-	rep_step(0, "a fresh /proc for this namespace",
-		 "mount(\"proc\", \"/proc\", \"proc\", "
-		 "MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)");
-	return 0;
+	return ns_mount_proc("/proc");
 }

@@ -6,27 +6,23 @@
 #ifndef CTK_PIVOT_H
 #define CTK_PIVOT_H
 
-/* Propagation applied recursively to "/" in the new mount namespace. */
-enum pivot_propagation {
-	PIVOT_PRIVATE,		/* MS_PRIVATE: no events in or out */
-	PIVOT_SLAVE,		/* MS_SLAVE: host events in, none out */
-	PIVOT_UNCHANGED,	/* keep the copy's propagation (may be shared) */
-};
-
-/* "private" | "slave" | "unchanged" -> value; -1 if unknown. */
-int pivot_parse_propagation(const char *s);
-
-/* unshare(CLONE_NEWNS | extra): this process gets its own mount table
- * (plus e.g. CLONE_NEWPID for its next child).  0 or -1 (reported). */
-int pivot_unshare(int extra_flags);
+#include "ns.h"
 
 /*
+ * "private" | "slave" | "unchanged" -> value; -1 if unknown.  "shared" is
+ * refused: pivot_root(2) fails on shared mounts.
+ */
+int pivot_parse_propagation(const char *s);
+
+/*
+ * The steps, after unshare(CLONE_NEWNS) (ns_unshare()):
+ *
  * Make "/" private (or slave) recursively, bind-mount newroot onto itself
  * so it is a mount point, and chdir into it.  After this, mounts made at
  * paths inside "." land in the new root.  0 or -1 (reported); on failure
  * nothing it mounted is left.
  */
-int pivot_prepare(const char *newroot, enum pivot_propagation prop);
+int pivot_prepare(const char *newroot, enum ns_propagation prop);
 
 /* Undo pivot_prepare() after a later step failed: leave the new root and
  * lazily unmount its bind mount.  With shared propagation that mount had
@@ -41,7 +37,7 @@ int pivot_switch(void);
  * mount namespace, so nothing above the new root is reachable. */
 int pivot_detach(void);
 
-/* Mount a fresh procfs on /proc (if the directory exists).  0 or -1. */
+/* Mount a fresh procfs on /proc if the new root has that directory. */
 int pivot_mount_proc(void);
 
 #endif

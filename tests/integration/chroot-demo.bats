@@ -39,7 +39,7 @@ teardown() { common_teardown; }
 	[ "$output" = "ctk" ]
 }
 
-@test "chroot-demo: --escape reaches the host's / and runs the command there" {
+@test "chroot-demo: --escape reaches the host's / and runs the command there [vm]" {
 	host_marker
 	root=$(copy_rootfs)
 	run --separate-stderr chroot-demo --escape "$root" cat "$MARKER"

@@ -6,7 +6,7 @@ load helpers
 setup() { common_setup; }
 teardown() { common_teardown; }
 
-TOOLS="chroot-demo pivot"
+TOOLS="chroot-demo pivot ns-unshare"
 
 man_page() {
 	find "$TOP" -path "$TOP/build" -prune -o -name "$1.8" -print | head -1
@@ -52,6 +52,8 @@ man_page() {
 	[ "$output" = "-v --help" ]
 	run --separate-stderr pivot -q "$ROOTFS" echo -p --bogus
 	[ "$output" = "-p --bogus" ]
+	run --separate-stderr ns-unshare -q -u echo -u --bogus
+	[ "$output" = "-u --bogus" ]
 }
 
 @test "cli: a missing option argument is a usage error" {

@@ -27,7 +27,8 @@ fixture() {
 	"$@" sleep "$tag" </dev/null >/dev/null 2>&1 &
 	FIXTURE_PIDS+=("$!")
 	for ((i = 0; i < 50; i++)); do
-		FIXTURE=$(pgrep -f -x "(/bin/)?sleep $tag" | head -1) && return 0
+		FIXTURE=$(pgrep -f -x "(/bin/)?sleep $tag" | head -1)
+		[ -z "$FIXTURE" ] || return 0
 		sleep 0.1
 	done
 	return 1

@@ -32,7 +32,7 @@ teardown() { common_teardown; }
 	[ "$(mount_table)" = "$before" ]
 }
 
-@test "pivot: breakout escapes under chroot-demo and is contained under pivot" {
+@test "pivot: breakout escapes under chroot-demo and is contained under pivot [vm]" {
 	host_marker
 	root=$(copy_rootfs)
 	# Control: the same probe in the same root, under chroot(2).
@@ -57,7 +57,7 @@ teardown() { common_teardown; }
 	[ -z "$output" ]
 }
 
-@test "pivot: --pid makes the command PID 1 and /proc shows only it" {
+@test "pivot: --pid makes the command PID 1 and /proc shows only it [vm]" {
 	run --separate-stderr pivot -p "$ROOTFS" sh -c 'echo $$; ls /proc | grep -c "^[0-9]"'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "1" ]

@@ -4,10 +4,10 @@
 
 START_TEST(test_pivot_parse_propagation_modes)
 {
-	ck_assert_int_eq(pivot_parse_propagation("private"), PIVOT_PRIVATE);
-	ck_assert_int_eq(pivot_parse_propagation("slave"), PIVOT_SLAVE);
+	ck_assert_int_eq(pivot_parse_propagation("private"), NS_PROP_PRIVATE);
+	ck_assert_int_eq(pivot_parse_propagation("slave"), NS_PROP_SLAVE);
 	ck_assert_int_eq(pivot_parse_propagation("unchanged"),
-			 PIVOT_UNCHANGED);
+			 NS_PROP_UNCHANGED);
 }
 END_TEST
 

@@ -10,5 +10,8 @@ Suite *nstable_suite(void);
 Suite *mountinfo_suite(void);
 Suite *cli_suite(void);
 Suite *pivot_suite(void);
+Suite *ns_suite(void);
+Suite *idmap_suite(void);
+Suite *timens_suite(void);
 
 #endif
