@@ -10,7 +10,7 @@ packages_for() {
 	case "$1" in
 	build) echo gcc make libc6-dev pkg-config ;;
 	rootfs) echo busybox-static ;;
-	check) echo check bats util-linux shellcheck man-db expect jq ;;
+	check) echo check bats util-linux shellcheck man-db expect jq file ;;
 	vm) echo qemu-system-x86 ;;
 	*)
 		echo "deps.sh: unknown group '$1'" >&2

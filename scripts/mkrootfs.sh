@@ -36,8 +36,13 @@ install -m 0755 "$busybox" "$tmp/bin/busybox"
 # One relative symlink per applet, so the tree works wherever it lies.
 "$busybox" --list-full | while read -r applet; do
 	[ "$applet" = bin/busybox ] && continue
-	up=$(dirname "$applet" | sed -e 's|[^/][^/]*|..|g')
-	ln -sf "$up/bin/busybox" "$tmp/$applet"
+	dir=$(dirname "$applet")
+	if [ "$dir" = . ]; then
+		target=bin/busybox
+	else
+		target=$(echo "$dir" | sed -e 's|[^/][^/]*|..|g')/bin/busybox
+	fi
+	ln -sf "$target" "$tmp/$applet"
 done
 
 for bin in "$@"; do
