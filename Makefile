@@ -30,13 +30,17 @@ LIBCTK	:= $(B)/libctk.a
 BINS	:= chroot-demo pivot ns-unshare
 chroot-demo_SRC := chroot-demo/chroot.c chroot-demo/main.c
 pivot_SRC	:= ns-unshare/ns.c pivot/pivot.c pivot/main.c
+timens_SRC	:= ns-unshare/ns.c timens/timens.c timens/main.c
+# timens joins when its main.c lands.
+BINS	+= $(if $(wildcard timens/main.c),timens)
 ns-unshare_SRC	:= ns-unshare/ns.c ns-unshare/idmap.c ns-unshare/evidence.c \
 		   ns-unshare/contrast.c timens/timens.c ns-unshare/main.c
 
 # The breakout probe is static: it runs inside the busybox rootfs.
 PROBE_SRC := chroot-demo/escape-probe.c chroot-demo/chroot.c
 
-MANS	:= chroot-demo/chroot-demo.8 pivot/pivot.8 ns-unshare/ns-unshare.8
+MANS	:= chroot-demo/chroot-demo.8 pivot/pivot.8 ns-unshare/ns-unshare.8 \
+	   $(wildcard timens/timens.8)
 
 UNIT_SRC := $(wildcard tests/unit/check_*.c)
 UNIT_MODS := chroot-demo/chroot.c pivot/pivot.c ns-unshare/ns.c \
