@@ -27,9 +27,12 @@ LIB_OBJ	:= $(LIB_SRC:%.c=$(B)/obj/%.o)
 LIBCTK	:= $(B)/libctk.a
 
 # One binary per primitive: NAME_SRC lists its module and main.c.
-BINS	:= chroot-demo pivot ns-unshare
+BINS	:= chroot-demo pivot ns-unshare ns-enter ns-inspect
 chroot-demo_SRC := chroot-demo/chroot.c chroot-demo/main.c
 pivot_SRC	:= ns-unshare/ns.c pivot/pivot.c pivot/main.c
+ns-enter_SRC	:= ns-unshare/join.c ns-unshare/enter-main.c
+ns-inspect_SRC	:= ns-unshare/inspect.c ns-unshare/inspect-main.c
+ns-inspect_LIBS	:= -lcap
 timens_SRC	:= ns-unshare/ns.c timens/timens.c timens/main.c
 # timens joins when its main.c lands.
 BINS	+= $(if $(wildcard timens/main.c),timens)
@@ -40,6 +43,7 @@ ns-unshare_SRC	:= ns-unshare/ns.c ns-unshare/idmap.c ns-unshare/evidence.c \
 PROBE_SRC := chroot-demo/escape-probe.c chroot-demo/chroot.c
 
 MANS	:= chroot-demo/chroot-demo.8 pivot/pivot.8 ns-unshare/ns-unshare.8 \
+	   ns-unshare/ns-enter.8 ns-unshare/ns-inspect.8 \
 	   $(wildcard timens/timens.8)
 
 UNIT_SRC := $(wildcard tests/unit/check_*.c)
@@ -86,7 +90,7 @@ $(LIBCTK): $(LIB_OBJ)
 define bin_rule
 $(B)/bin/$(1): $($(1)_SRC:%.c=$(B)/obj/%.o) $(LIBCTK)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $($(1)_LIBS)
 endef
 $(foreach b,$(BINS),$(eval $(call bin_rule,$(b))))
 
@@ -97,7 +101,7 @@ $(B)/bin/escape-probe: $(PROBE_SRC:%.c=$(B)/obj/%.o) $(LIBCTK)
 $(B)/tests/check_unit: $(UNIT_SRC:%.c=$(B)/obj/%.o) \
 		       $(UNIT_MODS:%.c=$(B)/obj/%.o) $(LIBCTK)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lcap
 
 rootfs: $(B)/rootfs/.stamp
 $(B)/rootfs/.stamp: scripts/mkrootfs.sh $(B)/bin/escape-probe

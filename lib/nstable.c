@@ -18,18 +18,21 @@
 #endif
 
 const struct nst_type nst_types[] = {
-	{ CLONE_NEWNS, "mnt", "mount", 'm', "the mount table" },
-	{ CLONE_NEWUTS, "uts", "uts", 'u', "hostname and NIS domain name" },
-	{ CLONE_NEWIPC, "ipc", "ipc", 'i',
+	{ CLONE_NEWNS, "CLONE_NEWNS", "mnt", "mount", 'm',
+	  "the mount table" },
+	{ CLONE_NEWUTS, "CLONE_NEWUTS", "uts", "uts", 'u',
+	  "hostname and NIS domain name" },
+	{ CLONE_NEWIPC, "CLONE_NEWIPC", "ipc", "ipc", 'i',
 	  "System V IPC objects and POSIX message queues" },
-	{ CLONE_NEWPID, "pid", "pid", 'p', "process IDs (its own PID 1)" },
-	{ CLONE_NEWNET, "net", "net", 'n',
+	{ CLONE_NEWPID, "CLONE_NEWPID", "pid", "pid", 'p',
+	  "process IDs (its own PID 1)" },
+	{ CLONE_NEWNET, "CLONE_NEWNET", "net", "net", 'n',
 	  "network devices, addresses, routes, ports, firewall" },
-	{ CLONE_NEWUSER, "user", "user", 'U',
+	{ CLONE_NEWUSER, "CLONE_NEWUSER", "user", "user", 'U',
 	  "user and group IDs and capabilities" },
-	{ CLONE_NEWCGROUP, "cgroup", "cgroup", 'C',
+	{ CLONE_NEWCGROUP, "CLONE_NEWCGROUP", "cgroup", "cgroup", 'C',
 	  "the root of the cgroup tree it sees" },
-	{ CLONE_NEWTIME, "time", "time", 'T',
+	{ CLONE_NEWTIME, "CLONE_NEWTIME", "time", "time", 'T',
 	  "CLOCK_MONOTONIC and CLOCK_BOOTTIME offsets" },
 };
 

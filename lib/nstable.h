@@ -10,6 +10,7 @@
 
 struct nst_type {
 	int flag;		/* CLONE_NEWNS ... CLONE_NEWTIME */
+	const char *clone;	/* "CLONE_NEWNS": the flag as written */
 	const char *proc;	/* file under /proc/PID/ns: "mnt" */
 	const char *name;	/* what people call it: "mount" */
 	char letter;		/* util-linux unshare option: 'm' */

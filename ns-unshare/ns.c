@@ -19,12 +19,6 @@
 #include "ns.h"
 #include "report.h"
 
-static const char *const flag_names[] = {
-	[0] = "CLONE_NEWNS", [1] = "CLONE_NEWUTS", [2] = "CLONE_NEWIPC",
-	[3] = "CLONE_NEWPID", [4] = "CLONE_NEWNET", [5] = "CLONE_NEWUSER",
-	[6] = "CLONE_NEWCGROUP", [7] = "CLONE_NEWTIME",
-};
-
 int ns_parse_propagation(const char *s)
 {
 	static const char *const names[] = { "private", "slave", "shared",
@@ -47,7 +41,7 @@ const char *ns_flags_str(int flags, char *buf, size_t size)
 		if (!(flags & nst_types[i].flag))
 			continue;
 		used += (size_t)snprintf(buf + used, size - used, "%s%s",
-					 used ? " | " : "", flag_names[i]);
+					 used ? " | " : "", nst_types[i].clone);
 		if (used >= size)
 			break;
 	}

@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages_for() {
 	case "$1" in
-	build) echo gcc make libc6-dev pkg-config ;;
+	build) echo gcc make libc6-dev pkg-config libcap-dev ;;
 	rootfs) echo busybox-static ;;
 	check) echo check bats util-linux shellcheck man-db expect jq file ;;
 	vm) echo qemu-system-x86 ;;
