@@ -19,7 +19,7 @@ CC	?= cc
 CFLAGS	?= -O2 -g
 WERROR	?=
 XCFLAGS	:= -std=gnu11 -Wall -Wextra $(if $(WERROR),-Werror) \
-	   -Ilib -Ins-unshare -Itimens -MMD -MP
+	   -Ilib -Ins-unshare -Itimens -Icgroup-limit -MMD -MP
 LDFLAGS	?=
 
 LIB_SRC	:= lib/report.c lib/fileio.c lib/nstable.c lib/cli.c lib/mountinfo.c
@@ -27,12 +27,16 @@ LIB_OBJ	:= $(LIB_SRC:%.c=$(B)/obj/%.o)
 LIBCTK	:= $(B)/libctk.a
 
 # One binary per primitive: NAME_SRC lists its module and main.c.
-BINS	:= chroot-demo pivot ns-unshare ns-enter ns-inspect
+BINS	:= chroot-demo pivot ns-unshare ns-enter ns-inspect cgroup-limit \
+	   cg-workload
 chroot-demo_SRC := chroot-demo/chroot.c chroot-demo/main.c
 pivot_SRC	:= ns-unshare/ns.c pivot/pivot.c pivot/main.c
 ns-enter_SRC	:= ns-unshare/join.c ns-unshare/enter-main.c
 ns-inspect_SRC	:= ns-unshare/inspect.c ns-unshare/inspect-main.c
 ns-inspect_LIBS	:= -lcap
+cgroup-limit_SRC := cgroup-limit/limit.c cgroup-limit/cgroup.c \
+		    cgroup-limit/cgroupv1.c cgroup-limit/main.c
+cg-workload_SRC	:= cgroup-limit/limit.c cgroup-limit/workload.c
 timens_SRC	:= ns-unshare/ns.c timens/timens.c timens/main.c
 # timens joins when its main.c lands.
 BINS	+= $(if $(wildcard timens/main.c),timens)
@@ -48,7 +52,7 @@ MANS	:= chroot-demo/chroot-demo.8 pivot/pivot.8 ns-unshare/ns-unshare.8 \
 
 UNIT_SRC := $(wildcard tests/unit/check_*.c)
 UNIT_MODS := chroot-demo/chroot.c pivot/pivot.c ns-unshare/ns.c \
-	     ns-unshare/idmap.c timens/timens.c
+	     ns-unshare/idmap.c timens/timens.c cgroup-limit/limit.c
 UNIT_INC := $(addprefix -I,$(sort $(dir $(UNIT_MODS))))
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
