@@ -48,6 +48,7 @@ PROBE_SRC := chroot-demo/escape-probe.c chroot-demo/chroot.c
 
 MANS	:= chroot-demo/chroot-demo.8 pivot/pivot.8 ns-unshare/ns-unshare.8 \
 	   ns-unshare/ns-enter.8 ns-unshare/ns-inspect.8 \
+	   cgroup-limit/cgroup-limit.8 cgroup-limit/cg-workload.8 \
 	   $(wildcard timens/timens.8)
 
 UNIT_SRC := $(wildcard tests/unit/check_*.c)

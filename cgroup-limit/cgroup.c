@@ -472,25 +472,25 @@ void cg_report(struct cg_group *g, FILE *f, int json)
 			periods, thr, thrus, pcur, pmax, pev, io);
 		return;
 	}
-	fprintf(f, "%s: memory: peak %s, now %s, limit %s (memory.peak, "
-		"memory.current, memory.max)\n", g->name,
+	fprintf(f, "%s: %s: memory: peak %s, now %s, limit %s (memory.peak, "
+		"memory.current, memory.max)\n", rep_prog(), g->name,
 		peak < 0 ? "?" : cg_fmt_size((uint64_t)peak, a, sizeof(a)),
 		cur < 0 ? "?" : cg_fmt_size((uint64_t)cur, b, sizeof(b)),
 		max == -2 ? "max" : max < 0 ? "?" :
 		cg_fmt_size((uint64_t)max, c, sizeof(c)));
-	fprintf(f, "%s: memory.events: high %lld, max %lld, oom %lld, "
-		"oom_kill %lld%s\n", g->name, high, evmax, oom, kill,
+	fprintf(f, "%s: %s: memory.events: high %lld, max %lld, oom %lld, "
+		"oom_kill %lld%s\n", rep_prog(), g->name, high, evmax, oom, kill,
 		kill > 0 ? ": the kernel's OOM killer ended a process here, "
 			   "because the group reached memory.max" : "");
-	fprintf(f, "%s: cpu.stat: usage %.3f s, throttled %lld of %lld "
-		"periods (%.3f s)\n", g->name, usage / 1e6, thr, periods,
+	fprintf(f, "%s: %s: cpu.stat: usage %.3f s, throttled %lld of %lld "
+		"periods (%.3f s)\n", rep_prog(), g->name, usage / 1e6, thr, periods,
 		thrus / 1e6);
-	fprintf(f, "%s: pids: now %lld, limit %s, pids.events max %lld%s\n",
-		g->name, pcur, pmax == -2 ? "max" : (snprintf(a, sizeof(a),
+	fprintf(f, "%s: %s: pids: now %lld, limit %s, pids.events max %lld%s\n",
+		rep_prog(), g->name, pcur, pmax == -2 ? "max" : (snprintf(a, sizeof(a),
 		"%lld", pmax), a), pev,
 		pev > 0 ? ": fork() failed with EAGAIN at the limit" : "");
 	if (*io)
-		fprintf(f, "%s: io.stat: %s\n", g->name, io);
+		fprintf(f, "%s: %s: io.stat: %s\n", rep_prog(), g->name, io);
 }
 
 int cg_destroy(struct cg_group *g)

@@ -382,22 +382,22 @@ void cg1_report(struct cg_group *g, FILE *f, int json)
 			thr, thrns < 0 ? -1 : thrns / 1000, pcur, pmax, pev);
 		return;
 	}
-	fprintf(f, "%s: memory (v1): peak %s, now %s, limit %s "
+	fprintf(f, "%s: %s: memory (v1): peak %s, now %s, limit %s "
 		"(memory.max_usage_in_bytes, usage_in_bytes, limit_in_bytes)\n",
-		g->name, peak < 0 ? "?" : cg_fmt_size((uint64_t)peak, a, 32),
+		rep_prog(), g->name, peak < 0 ? "?" : cg_fmt_size((uint64_t)peak, a, 32),
 		cur < 0 ? "?" : cg_fmt_size((uint64_t)cur, b, 32),
 		max == -2 ? "max" : max < 0 ? "?" :
 		cg_fmt_size((uint64_t)max, c, 32));
-	fprintf(f, "%s: memory.oom_control: oom_kill %lld; memory.failcnt "
-		"%lld%s\n", g->name, oom, failcnt,
+	fprintf(f, "%s: %s: memory.oom_control: oom_kill %lld; memory.failcnt "
+		"%lld%s\n", rep_prog(), g->name, oom, failcnt,
 		oom > 0 ? ": the kernel's OOM killer ended a process here, "
 			  "because the group reached its limit" : "");
-	fprintf(f, "%s: cpu (v1): usage %.3f s (cpuacct.usage), throttled "
-		"%lld of %lld periods (%.3f s)\n", g->name,
+	fprintf(f, "%s: %s: cpu (v1): usage %.3f s (cpuacct.usage), throttled "
+		"%lld of %lld periods (%.3f s)\n", rep_prog(), g->name,
 		usage < 0 ? -1.0 : usage / 1e9, thr, periods,
 		thrns < 0 ? -1.0 : thrns / 1e9);
-	fprintf(f, "%s: pids (v1): now %lld, limit %s, pids.events max %lld%s\n",
-		g->name, pcur, pmax == -2 ? "max" :
+	fprintf(f, "%s: %s: pids (v1): now %lld, limit %s, pids.events max %lld%s\n",
+		rep_prog(), g->name, pcur, pmax == -2 ? "max" :
 		(snprintf(a, sizeof(a), "%lld", pmax), a), pev,
 		pev > 0 ? ": fork() failed with EAGAIN at the limit" : "");
 }

@@ -13,5 +13,6 @@ Suite *pivot_suite(void);
 Suite *ns_suite(void);
 Suite *idmap_suite(void);
 Suite *timens_suite(void);
+Suite *limit_suite(void);
 
 #endif

@@ -1,0 +1,164 @@
+#!/usr/bin/env bats
+# cgroup-limit: limits enforced for real, each beside a control run.
+# On a pure v2 host (the vm tier) through cgroup v2; on this project's
+# hybrid development hosts through the v1 fallback.
+
+load helpers
+
+setup() {
+	common_setup
+	GROUPS_BEFORE=$(toolkit_groups)
+}
+
+teardown() {
+	pkill -KILL -f "cg-workload|ctk-freeze-probe" 2>/dev/null || true
+	local after
+	after=$(toolkit_groups)
+	common_teardown
+	# No test may leave a cgroup of the toolkit's behind.
+	[ "$after" = "$GROUPS_BEFORE" ]
+}
+
+toolkit_groups() {
+	find /sys/fs/cgroup -maxdepth 3 -type d -path '*/ctk*' 2>/dev/null |
+		sort | md5sum
+}
+
+v2() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
+
+# A number from the JSON report on stderr, whichever cgroup version.
+report() { echo "$stderr" | grep '^{' | tail -1 | jq -r "$1"; }
+
+@test "cgroup-limit: a memory hog is OOM-killed at --memory 32M [vm]" {
+	run --separate-stderr cgroup-limit --json -- cg-workload hog 64M
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"hog: touched all 64 MiB"* ]]
+	run --separate-stderr cgroup-limit --json --memory 32M -- cg-workload hog 64M
+	[ "$status" -eq 137 ]
+	[[ "$output" != *"touched all"* ]]
+	[ "$(report '.memory.events.oom_kill // .memory.oom_kill')" -ge 1 ]
+	peak=$(report .memory.peak)
+	[ "$peak" -le $((32 * 1024 * 1024)) ]
+}
+
+@test "cgroup-limit: the OOM kill is explained in the text report" {
+	run --separate-stderr cgroup-limit --memory 32M -- cg-workload hog 64M
+	[ "$status" -eq 137 ]
+	[[ "$stderr" == *"oom_kill 1"*"the kernel's OOM killer ended a process here"* ]]
+}
+
+@test "cgroup-limit: a fork bomb never exceeds --pids 20 [vm]" {
+	run --separate-stderr cgroup-limit --json -- cg-workload fork-bomb 200 3
+	[ "$status" -eq 0 ]
+	[ "$output" = "fork-bomb: 200 children alive at once, fork() failed 0 times" ]
+	run --separate-stderr cgroup-limit --json --pids 20 -- cg-workload fork-bomb 200 3
+	[ "$status" -eq 0 ]
+	alive=$(echo "$output" | sed -n 's/fork-bomb: \([0-9]*\) children.*/\1/p')
+	# The bomb itself is the twentieth process.
+	[ "$alive" -le 19 ]
+	[ "$(report .pids.events_max)" -gt 0 ]
+	[ "$(report .pids.max)" -eq 20 ]
+}
+
+@test "cgroup-limit: a spinner is throttled to --cpus 0.2 [vm]" {
+	run --separate-stderr cgroup-limit --json -- cg-workload spin 2
+	[ "$status" -eq 0 ]
+	control=$(echo "$output" | sed -n 's/.*: \([0-9.]*\) CPU-s per second/\1/p')
+	run --separate-stderr cgroup-limit --json --cpus 0.2 -- cg-workload spin 2
+	[ "$status" -eq 0 ]
+	limited=$(echo "$output" | sed -n 's/.*: \([0-9.]*\) CPU-s per second/\1/p')
+	echo "control $control, limited $limited" >&3
+	awk -v c="$control" 'BEGIN { exit !(c >= 0.8) }'
+	awk -v l="$limited" 'BEGIN { exit !(l <= 0.3) }'
+	[ "$(report .cpu.nr_throttled)" -gt 0 ]
+}
+
+@test "cgroup-limit: freeze stops progress, thaw resumes, kill empties [vm]" {
+	tick=$SCRATCH/ticks
+	printf '#!/bin/sh\nwhile :; do echo x >>"$1"; sleep 0.05; done\n' \
+		>"$SCRATCH/ctk-freeze-probe"
+	chmod +x "$SCRATCH/ctk-freeze-probe"
+	cgroup-limit -q --name ctk-test-frz -- "$SCRATCH/ctk-freeze-probe" "$tick" &
+	runner=$!
+	for _ in $(seq 50); do [ -s "$tick" ] && break; sleep 0.1; done
+	[ -s "$tick" ]
+	run cgroup-limit --list
+	[[ "$output" =~ ctk-test-frz\ +procs\ [12], ]]
+	run --separate-stderr cgroup-limit --freeze ctk-test-frz
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"frozen 1"* || "$stderr" == *"freezer.state says FROZEN"* ]]
+	a=$(wc -l <"$tick")
+	sleep 0.5
+	[ "$(wc -l <"$tick")" -eq "$a" ]
+	run cgroup-limit --thaw ctk-test-frz
+	[ "$status" -eq 0 ]
+	sleep 0.5
+	[ "$(wc -l <"$tick")" -gt "$a" ]
+	run cgroup-limit --kill ctk-test-frz
+	[ "$status" -eq 0 ]
+	run wait "$runner"
+	[ "$status" -eq 137 ]
+	run pgrep -f ctk-freeze-probe
+	[ "$status" -eq 1 ]
+}
+
+@test "cgroup-limit: the group exists only while the command runs" {
+	run --separate-stderr cgroup-limit -v --name ctk-test-life -- sh -c \
+		'grep -h ctk-test-life /proc/self/cgroup | head -1'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"/ctk/ctk-test-life"* ]]
+	[[ "$stderr" == *'rmdir("'*"/ctk/ctk-test-life\") = 0"* ]]
+	run cgroup-limit --list
+	[[ "$output" != *"ctk-test-life"* ]]
+}
+
+@test "cgroup-limit: the command's status passes through; a failed exec leaves nothing" {
+	run cgroup-limit -q -- sh -c 'exit 5'
+	[ "$status" -eq 5 ]
+	run -127 --separate-stderr cgroup-limit -q -- /nonexistent/cmd
+	[[ "$stderr" == *'execvp("/nonexistent/cmd"): No such file or directory'* ]]
+}
+
+@test "cgroup-limit: v2-only limits are refused on v1, applied on v2 [vm]" {
+	run --separate-stderr cgroup-limit -v --memory-high 64M -- true
+	if v2; then
+		[ "$status" -eq 0 ]
+		[[ "$stderr" == *'/memory.high", "67108864") = 0'* ]]
+	else
+		[ "$status" -eq 1 ]
+		[[ "$stderr" == *"--memory-high (memory.high) is cgroup v2 only"* ]]
+	fi
+}
+
+@test "cgroup-limit: bad input gives one line, non-zero, no group left" {
+	ncpu=$(nproc)
+	for args in "--memory 64Q" "--memory -1" "--memory 1e99" "--cpus 0" \
+		"--cpus $((ncpu + 1))" "--pids 0" "--cpu-weight 0" \
+		"--io-read-bps /dev/nonexistent:1M" "--io-write-bps /dev/null:1M" \
+		"--name a/b" "--name .." "--name ../../etc" "--cpuset-cpus $ncpu" \
+		"--demo nope" "--bogus"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr cgroup-limit $args -- true
+		[ "$status" -eq 2 ]
+		[[ "${stderr_lines[-1]}" == "Try 'cgroup-limit --help' for more information." ]]
+		[ "${#stderr_lines[@]}" -eq 2 ]
+	done
+	run --separate-stderr cgroup-limit --name $'x\ny' -- true
+	[ "$status" -eq 2 ]
+	run --separate-stderr cgroup-limit
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "cgroup-limit: no command given" ]
+}
+
+@test "cgroup-limit: a limit the kernel rejects: one line, no group left" {
+	run --separate-stderr cgroup-limit -q --cpuset-mems 7 -- true
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *'/cpuset.mems", "7"): '* ]]
+}
+
+@test "cgroup-limit: not root and nothing delegated: one line, nothing made" {
+	run --separate-stderr as_nobody "$BIN/cgroup-limit" --memory 32M -- true
+	[ "$status" -eq 1 ]
+	[ "$stderr" != "" ]
+	[[ "${stderr_lines[-1]}" == "cgroup-limit: creating and changing cgroups needs root here: nothing is delegated to uid 65534" ]]
+}
