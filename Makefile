@@ -4,8 +4,9 @@
 #   make rootfs       the default root filesystem (busybox-static)
 #   make demo         build, then start pivot's shell on the default rootfs
 #   make check        install what is missing, build with -Werror, run the
-#                     unit and integration tiers; ends "N passed, N failed,
-#                     N skipped"
+#                     unit, integration and vm tiers; ends "N passed,
+#                     N failed, N skipped"
+#   make vm-check     the vm tier alone (QEMU guest, pure cgroup v2)
 #   make install      PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -61,7 +62,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 ALL_OBJ := $(LIB_OBJ) $(foreach b,$(BINS),$($(b)_SRC:%.c=$(B)/obj/%.o)) \
 	   $(PROBE_SRC:%.c=$(B)/obj/%.o) $(UNIT_SRC:%.c=$(B)/obj/%.o)
 
-.PHONY: all rootfs demo check test-unit test-integration install clean \
+.PHONY: all rootfs demo check vm-check install clean \
 	deps-build deps-check lint
 .DEFAULT_GOAL := all
 
@@ -71,7 +72,7 @@ all: $(BINS:%=$(B)/bin/%) $(B)/bin/escape-probe
 deps-build:
 	@scripts/deps.sh build
 deps-check:
-	@scripts/deps.sh build rootfs check
+	@scripts/deps.sh build rootfs check vm
 
 # Rebuild everything when the flags change (plain make vs make check).
 $(B)/.flags: FORCE
@@ -119,7 +120,13 @@ demo: all rootfs
 
 check: deps-check
 	@$(MAKE) --no-print-directory WERROR=1 all rootfs $(B)/tests/check_unit
-	@tests/run-tests.sh
+	@tests/run-tests.sh unit integration vm
+
+# The vm tier alone: the "[vm]" tests in a pure cgroup v2 QEMU guest.
+vm-check: deps-check
+	@scripts/deps.sh vm
+	@$(MAKE) --no-print-directory WERROR=1 all rootfs
+	@tests/run-tests.sh vm
 
 install: all rootfs
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
@@ -133,7 +140,8 @@ install: all rootfs
 	cp -R labs $(DESTDIR)$(DATADIR)/labs
 
 lint:
-	shellcheck -x scripts/*.sh tests/*.sh .ci/run labs/doctor labs/*/lab \
+	shellcheck -x scripts/*.sh tests/*.sh tests/vm/*.sh .ci/run \
+		labs/doctor labs/*/lab \
 		labs/*/check labs/lib/*.sh
 
 clean:

@@ -11,7 +11,7 @@ packages_for() {
 	build) echo gcc make libc6-dev pkg-config libcap-dev ;;
 	rootfs) echo busybox-static ;;
 	check) echo check bats util-linux shellcheck man-db expect jq file ;;
-	vm) echo qemu-system-x86 ;;
+	vm) echo qemu-system-x86 kmod busybox-static xz-utils zstd ;;
 	*)
 		echo "deps.sh: unknown group '$1'" >&2
 		return 2

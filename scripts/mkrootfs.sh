@@ -40,7 +40,9 @@ install -m 0755 "$busybox" "$tmp/bin/busybox"
 	if [ "$dir" = . ]; then
 		target=bin/busybox
 	else
-		target=$(echo "$dir" | sed -e 's|[^/][^/]*|..|g')/bin/busybox
+		# One ".." per component of the applet's directory.
+		up=${dir//[!\/]/}
+		target=..${up//\//\/..}/bin/busybox
 	fi
 	ln -sf "$target" "$tmp/$applet"
 done

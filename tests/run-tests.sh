@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# run-tests.sh [TIER...] - run the test tiers (default: unit integration),
+# run-tests.sh [TIER...] - run the test tiers (default: unit integration
+# vm),
 # show every result as TAP, repeat the failures, and end with exactly one
 # line: "N passed, N failed, N skipped".  Exits 1 on any failure.
 #
@@ -28,6 +29,19 @@ run_tier() {
 			return
 		fi
 		bats --tap "$top"/tests/integration/*.bats 2>&1 | tee "$tap" ||
+			true
+		;;
+	vm)
+		# The tests named "... [vm]", again, in a QEMU guest with a pure
+		# cgroup v2 hierarchy; a guest that fails is a failure.
+		if [ "$(id -u)" -ne 0 ]; then
+			echo "not ok 1 the vm tier runs as root (sudo make check)" |
+				tee "$tap"
+			return
+		fi
+		(cd "$top" && CTK_TIER=vm CTK_VM_LOG=$out/vm-console.log \
+			tests/vm/run-vm.sh --filter '\[vm\]$' \
+			tests/integration/*.bats) 2>"$out/vm.log" | tee "$tap" ||
 			true
 		;;
 	*)
@@ -116,7 +130,7 @@ fi
 
 mkdir -p "$out"
 tiers=("$@")
-[ "${#tiers[@]}" -gt 0 ] || tiers=(unit integration)
+[ "${#tiers[@]}" -gt 0 ] || tiers=(unit integration vm)
 pairs=()
 for tier in "${tiers[@]}"; do
 	run_tier "$tier"

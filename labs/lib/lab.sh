@@ -69,21 +69,21 @@ lab_make_root() {
 }
 
 # The PID of the process whose command line is exactly "$@" (argv[0]
-# compared by basename), or nothing.
+# compared by basename), or nothing.  One pgrep(1), not a read of every
+# /proc/PID/cmdline: that matters in an emulated guest.
 lab_find_pid() {
-	local p want got
-	want=$(printf '%s\0' "$(basename "$1")" "${@:2}" | tr '\0' ' ')
-	for p in /proc/[0-9]*; do
-		got=$(tr '\0' '\n' <"$p/cmdline" 2>/dev/null |
-			{ read -r a0 && printf '%s ' "$(basename "$a0")" &&
-				while read -r a; do printf '%s ' "$a"; done; }) ||
-			continue
-		if [ "$got" = "$want" ]; then
-			echo "${p#/proc/}"
-			return 0
-		fi
+	local re arg pids
+	re="(.*/)?$(lab_regex "$(basename "$1")")"
+	for arg in "${@:2}"; do
+		re+=" $(lab_regex "$arg")"
 	done
-	return 1
+	pids=$(pgrep -f -x -- "$re") || return 1
+	echo "${pids%%$'\n'*}"
+}
+
+# An extended regular expression matching the string literally.
+lab_regex() {
+	printf '%s' "$1" | sed 's/[][\.*^$?+(){}|/]/\\&/g'
 }
 
 # Wait up to 5 s for a process with that command line to exist.

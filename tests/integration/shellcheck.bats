@@ -4,7 +4,8 @@
 load helpers
 
 @test "shellcheck: scripts, the test runner, CI and helpers are clean" {
-	run shellcheck -x "$TOP"/scripts/*.sh "$TOP"/tests/*.sh "$TOP/.ci/run" \
+	run shellcheck -x "$TOP"/scripts/*.sh "$TOP"/tests/*.sh \
+		"$TOP"/tests/vm/*.sh "$TOP/.ci/run" \
 		"$TOP"/tests/integration/*.bash "$TOP"/labs/doctor \
 		"$TOP"/labs/*/lab "$TOP"/labs/*/check "$TOP"/labs/lib/*.sh
 	[ "$status" -eq 0 ]
