@@ -97,6 +97,18 @@ int cli_parse_target(int argc, char **argv, int optind, int on_host,
 	return 0;
 }
 
+char **cli_command_or_shell(int argc, char **argv, int optind)
+{
+	static char *shell[2];
+
+	if (optind < argc)
+		return &argv[optind];
+	shell[0] = getenv("SHELL");
+	if (!shell[0] || !*shell[0])
+		shell[0] = CLI_DEFAULT_SHELL;
+	return shell;
+}
+
 void cli_print_version(void)
 {
 	printf("%s from %s %s\n", rep_prog(), CTK_NAME, CTK_VERSION);

@@ -28,6 +28,9 @@
 /* "PROG: MESSAGE" and "Try 'PROG --help' ..." on stderr; returns 2. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The command after the options, or { $SHELL or /bin/sh, NULL }. */
+char **cli_command_or_shell(int argc, char **argv, int optind);
+
 /* "PROG from ctk VERSION" on stdout. */
 void cli_print_version(void);
 

@@ -41,8 +41,7 @@ static void usage(void)
 	       "runs in a child)\n"
 	       " -U, --user                  its user namespace\n"
 	       " -C, --cgroup                its cgroup namespace\n"
-	       " -T, --time                  its time namespace (the program "
-	       "runs in a child)\n"
+	       " -T, --time                  its time namespace\n"
 	       " -r, --root                  its root directory\n"
 	       " -w, --wd                    its working directory\n"
 	       "     --preserve-credentials  keep our uid and gid in its user "
@@ -92,7 +91,7 @@ static void show_evidence(pid_t pid, int flags, const uint64_t *before,
 
 		if (!(flags & nst_types[i].flag))
 			continue;
-		/* PID and time apply to children: this process is a child. */
+		/* For a PID namespace this process is the child. */
 		nst_inode(0, ns, &now);
 		rep_evidence("%-6s %s:[%llu] -> %s:[%llu], process %d's is "
 			     "%s:[%llu]: %s", ns, ns,
@@ -127,7 +126,6 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static char *default_cmd[2];
 	int c, ret, flags = 0, all = 0, root = 0, wd = 0, preserve = 0;
 	uint64_t before[8] = { 0 }, theirs[8] = { 0 };
 	struct join_target t;
@@ -179,14 +177,7 @@ int main(int argc, char **argv)
 	if (all)
 		for (i = 0; i < nst_count; i++)
 			flags |= nst_types[i].flag;
-	if (optind < argc) {
-		cmd = &argv[optind];
-	} else {
-		default_cmd[0] = getenv("SHELL");
-		if (!default_cmd[0] || !*default_cmd[0])
-			default_cmd[0] = CLI_DEFAULT_SHELL;
-		cmd = default_cmd;
-	}
+	cmd = cli_command_or_shell(argc, argv, optind);
 
 	for (i = 0; i < nst_count; i++) {
 		nst_inode(0, nst_types[i].proc, &before[i]);
@@ -207,8 +198,8 @@ int main(int argc, char **argv)
 	if (ret < 0)
 		return 1;
 
-	/* PID and time namespaces hold only the children of setns'ers. */
-	if (flags & (CLONE_NEWPID | CLONE_NEWTIME)) {
+	/* A PID namespace holds only the children of a setns'er. */
+	if (flags & CLONE_NEWPID) {
 		ret = cli_fork_wait(SIGKILL);
 		if (ret != CLI_IN_CHILD)
 			return ret;

@@ -231,10 +231,11 @@ void ev_report(int flags, const struct ev_snapshot *b,
 				snprintf(line, sizeof(line), "uptime %.2f s here, "
 					 "%.2f s outside", a->uptime, b->uptime);
 			else
-				snprintf(line, sizeof(line), "NOT entered: this "
-					 "process keeps the old clocks; only its "
-					 "children are born into the new "
-					 "time namespace (add -f)");
+				snprintf(line, sizeof(line), "not entered yet: "
+					 "the kernel moves this process into "
+					 "time_for_children at execve(2), so "
+					 "the program runs there; uptime now "
+					 "%.2f s", a->uptime);
 			break;
 		}
 		if (json) {

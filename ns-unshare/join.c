@@ -7,9 +7,10 @@
  *
  * A namespace stays alive while a process is in it or a file descriptor
  * (or bind mount) refers to it.  setns(2) moves the calling thread into
- * the namespace an fd names.  Two types are special: after setns into a
- * PID or time namespace, only the caller's children are born inside, so
- * the command must be run from a child.
+ * the namespace an fd names.  A PID namespace is the exception: after
+ * setns only the caller's children are born inside, so the command must
+ * run in a child.  (A time namespace, by contrast, takes the caller at
+ * once: its clocks change at the setns.)
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -46,8 +46,8 @@ static void usage(void)
 	       "add -f)\n"
 	       " -U, --user                  new user namespace\n"
 	       " -C, --cgroup                new cgroup namespace\n"
-	       " -T, --time                  new time namespace (for "
-	       "children: add -f)\n"
+	       " -T, --time                  new time namespace (entered at "
+	       "exec)\n"
 	       " -f, --fork                  run the program as a child\n"
 	       "     --kill-child[=SIG]      kill the child with SIG (KILL) "
 	       "when ns-unshare dies\n"
@@ -394,7 +394,6 @@ static int final_steps(const struct opts *o, const struct ev_snapshot *b)
 
 int main(int argc, char **argv)
 {
-	static char *default_cmd[2];
 	struct opts o = { .map_self_uid = -1, .map_self_gid = -1,
 			  .prop = NS_PROP_PRIVATE };
 	struct ns_map_helper helper;
@@ -409,14 +408,7 @@ int main(int argc, char **argv)
 	ret = self_maps(&o);
 	if (ret)
 		return ret;
-	if (optind < argc) {
-		cmd = &argv[optind];
-	} else {
-		default_cmd[0] = getenv("SHELL");
-		if (!default_cmd[0] || !*default_cmd[0])
-			default_cmd[0] = CLI_DEFAULT_SHELL;
-		cmd = default_cmd;
-	}
+	cmd = cli_command_or_shell(argc, argv, optind);
 	ret = check_target(&o, cmd);
 	if (ret)
 		return ret;

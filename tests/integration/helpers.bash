@@ -52,7 +52,9 @@ help_options() {
 	"$BIN/$1" --help | grep -o -- '--[a-z][a-z-]*' | sort -u
 }
 man_options() {
-	grep -oE '\\-\\-[a-z]([a-z]|\\-)*' "$2" | tr -d "\\\\" | sort -u
+	# Only the OPTIONS section: examples may show other tools' options.
+	sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$2" |
+		grep -oE '\\-\\-[a-z]([a-z]|\\-)*' | tr -d "\\\\" | sort -u
 }
 
 # Run as an unprivileged user (DESIGN.md's recipe).
