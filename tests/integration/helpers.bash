@@ -85,3 +85,19 @@ assert_bad_root_input() {
 	[ "${stderr_lines[1]}" = "Try '$t --help' for more information." ]
 	[ "$(mount_table)" = "$before" ]
 }
+
+# Start a fixture: "$@" followed by "sleep TAG", in the background; FIXTURE
+# is the PID of that sleep (which may be deeper than the command's PID).
+# Tests kill their fixtures by tag in teardown.
+fixture() {
+	local tag=$1 i
+	shift
+	"$@" sleep "$tag" </dev/null >/dev/null 2>&1 &
+	for ((i = 0; i < 50; i++)); do
+		FIXTURE=$(pgrep -f -x "(/bin/)?sleep $tag" | head -1)
+		[ -z "$FIXTURE" ] || return 0
+		sleep 0.1
+	done
+	echo "fixture: no 'sleep $tag' after 5 s" >&2
+	return 1
+}
