@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include "nstable.h"
@@ -70,6 +71,16 @@ int nst_inode(pid_t pid, const char *proc, uint64_t *ino)
 		snprintf(path, sizeof(path), "/proc/self/ns/%s", proc);
 	/* A namespace's identity is the inode of its nsfs file. */
 	if (stat(path, &st) < 0)
+		return -1;
+	*ino = st.st_ino;
+	return 0;
+}
+
+int nst_inode_at(int nsdir, const char *proc, uint64_t *ino)
+{
+	struct stat st;
+
+	if (fstatat(nsdir, proc, &st, 0) < 0)
 		return -1;
 	*ino = st.st_ino;
 	return 0;

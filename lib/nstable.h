@@ -27,4 +27,8 @@ const struct nst_type *nst_by_flag(int flag);
 /* Inode number of /proc/PID/ns/<proc> (pid 0: self).  0 or -1/errno. */
 int nst_inode(pid_t pid, const char *proc, uint64_t *ino);
 
+/* The same through an open /proc/PID/ns directory: still valid after a
+ * setns(2) into another mount (and so procfs) namespace. */
+int nst_inode_at(int nsdir, const char *proc, uint64_t *ino);
+
 #endif

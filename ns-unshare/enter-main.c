@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <sched.h>
@@ -80,8 +81,8 @@ static int become_root(void)
  * target's, read before joining (once in its mount namespace, /proc may
  * be another PID namespace's, where its PID means something else).
  */
-static void show_evidence(pid_t pid, int flags, const uint64_t *before,
-			  const uint64_t *theirs)
+static void show_evidence(int nsdir, pid_t pid, int flags,
+			  const uint64_t *before, const uint64_t *theirs)
 {
 	unsigned i;
 
@@ -91,8 +92,9 @@ static void show_evidence(pid_t pid, int flags, const uint64_t *before,
 
 		if (!(flags & nst_types[i].flag))
 			continue;
-		/* For a PID namespace this process is the child. */
-		nst_inode(0, ns, &now);
+		/* A PID namespace is for our children: pid_for_children. */
+		nst_inode_at(nsdir, nst_types[i].flag == CLONE_NEWPID ?
+			     "pid_for_children" : ns, &now);
 		rep_evidence("%-6s %s:[%llu] -> %s:[%llu], process %d's is "
 			     "%s:[%llu]: %s", ns, ns,
 			     (unsigned long long)before[i], ns,
@@ -128,6 +130,7 @@ int main(int argc, char **argv)
 	};
 	int c, ret, flags = 0, all = 0, root = 0, wd = 0, preserve = 0;
 	uint64_t before[8] = { 0 }, theirs[8] = { 0 };
+	int nsdir;
 	struct join_target t;
 	pid_t pid = 0;
 	char **cmd, *end;
@@ -183,6 +186,12 @@ int main(int argc, char **argv)
 		nst_inode(0, nst_types[i].proc, &before[i]);
 		nst_inode(pid, nst_types[i].proc, &theirs[i]);
 	}
+	/*
+	 * Our own ns directory, opened now: once in the target's mount
+	 * namespace, /proc may be its procfs, where /proc/self is not us
+	 * (or does not exist, for a PID namespace we did not join).
+	 */
+	nsdir = open("/proc/thread-self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (join_open(&t, pid, &flags, root, wd) < 0)
 		return 1;
 	if (join_enter(&t, flags) < 0) {
@@ -198,15 +207,22 @@ int main(int argc, char **argv)
 	if (ret < 0)
 		return 1;
 
+	show_evidence(nsdir, pid, flags, before, theirs);
+	close(nsdir);
 	/* A PID namespace holds only the children of a setns'er. */
 	if (flags & CLONE_NEWPID) {
 		ret = cli_fork_wait(SIGKILL);
 		if (ret != CLI_IN_CHILD)
 			return ret;
 	}
-	show_evidence(pid, flags, before, theirs);
 	fflush(NULL);
 	execvp(cmd[0], cmd);
+	/* $SHELL is the host's; a busybox container may have only sh. */
+	if (errno == ENOENT && optind >= argc &&
+	    strcmp(cmd[0], CLI_DEFAULT_SHELL) != 0) {
+		cmd[0] = CLI_DEFAULT_SHELL;
+		execv(cmd[0], cmd);
+	}
 	rep_fail("execvp(\"%s\")", cmd[0]);
 	return cli_exec_failure_code(errno);
 }

@@ -161,7 +161,7 @@ static void jstr(FILE *f, const char *s)
 void ev_report(int flags, const struct ev_snapshot *b,
 	       const struct ev_snapshot *a, int json)
 {
-	char line[512], ifs[256], cg[128], map[128] = "";
+	char line[512], ifs[256], cg[128], map[128] = "", caps[96];
 	int nifs = 0, first = 1;
 	struct stat root;
 	unsigned i;
@@ -213,10 +213,18 @@ void ev_report(int flags, const struct ev_snapshot *b,
 		case CLONE_NEWUSER:
 			uid_map_line(map, sizeof(map));
 			stat("/", &root);
+			/* execve(2) keeps the capabilities only for uid 0
+			 * (capabilities(7)): say what the program gets. */
+			if (a->uid == 0)
+				snprintf(caps, sizeof(caps), "%d capabilities, "
+					 "valid only here", cap_count());
+			else
+				snprintf(caps, sizeof(caps), "no capabilities "
+					 "once the program runs (uid %d is not "
+					 "root here)", (int)a->uid);
 			snprintf(line, sizeof(line), "uid %d here (uid_map: "
-				 "%s); %d capabilities, valid only here; / is "
-				 "owned by uid %d%s", (int)a->uid, map,
-				 cap_count(), (int)root.st_uid,
+				 "%s); %s; / is owned by uid %d%s",
+				 (int)a->uid, map, caps, (int)root.st_uid,
 				 root.st_uid == 65534 ?
 				 " (the overflow ID: its owner is unmapped)" :
 				 "");

@@ -131,8 +131,16 @@ int join_enter(struct join_target *t, int flags)
 			    !(flags & nst_types[i].flag))
 				continue;
 			if (enter_one(t, i) < 0 && pass == 1)
-				return rep_fail("setns(fd of /proc/%d/ns/%s)",
-						(int)t->pid, nst_types[i].proc);
+				return rep_fail_hint(errno == EPERM &&
+						     t->fd[u] < 0 ?
+						     "joining a namespace needs "
+						     "CAP_SYS_ADMIN in the user "
+						     "namespace that owns it: "
+						     "add -U to enter that one "
+						     "first" : NULL,
+						     "setns(fd of /proc/%d/ns/%s)",
+						     (int)t->pid,
+						     nst_types[i].proc);
 		}
 		if (pass == 0 && t->fd[u] >= 0 && enter_one(t, u) < 0)
 			return rep_fail_hint(errno == EINVAL ?

@@ -142,8 +142,14 @@ int ns_mount_proc(const char *dir)
 	 */
 	if (mount("proc", dir, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  NULL) < 0)
-		return rep_fail("mount(\"proc\", \"%s\", \"proc\", "
-				"MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)", dir);
+		return rep_fail_hint(errno == EPERM ? "in a user namespace, proc "
+				     "can be mounted only by a member of a PID "
+				     "namespace that user namespace owns, and "
+				     "only while a full /proc is visible (mount "
+				     "it before pivot_root)" : NULL,
+				     "mount(\"proc\", \"%s\", \"proc\", "
+				     "MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)",
+				     dir);
 	rep_step(0, "a fresh /proc for this PID namespace",
 		 "mount(\"proc\", \"%s\", \"proc\", "
 		 "MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)", dir);

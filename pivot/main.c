@@ -1,6 +1,6 @@
 /*
  * pivot - enter a new root the way containers do: a new mount namespace,
- * "/" made private, pivot_root(2), the old root detached, a fresh /proc.
+ * "/" made private, a fresh /proc, pivot_root(2), the old root detached.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,9 +31,9 @@ static void usage(void)
 	       " %s [options] [NEWROOT [COMMAND [ARG]...]]\n\n"
 	       "Run COMMAND (default: %s) with NEWROOT as the root of a new\n"
 	       "mount namespace: / made private, NEWROOT bind-mounted onto\n"
-	       "itself, pivot_root(\".\", \".\"), the old root detached, a fresh\n"
-	       "/proc mounted.  NEWROOT defaults to the toolkit's busybox "
-	       "rootfs.\n\n"
+	       "itself, a fresh proc mounted in it, pivot_root(\".\", \".\"),\n"
+	       "the old root detached.  NEWROOT defaults to the toolkit's "
+	       "busybox rootfs.\n\n"
 	       "Options:\n"
 	       " -p, --pid                 also a new PID namespace: COMMAND "
 	       "is PID 1\n"
@@ -98,11 +98,11 @@ static int enter(const char *root, enum ns_propagation prop, int pidns,
 {
 	if (pivot_prepare(root, prop) < 0)
 		return -1;
+	if (proc && pivot_mount_proc() < 0)
+		goto out_abort;
 	if (pivot_switch() < 0)
 		goto out_abort;
 	if (pivot_detach() < 0)
-		return -1;
-	if (proc && pivot_mount_proc() < 0)
 		return -1;
 	show_after(host_mounts, host_mnt, pidns, proc);
 	return 0;

@@ -170,10 +170,16 @@ int pivot_mount_proc(void)
 {
 	struct stat st;
 
-	if (stat("/proc", &st) < 0 || !S_ISDIR(st.st_mode)) {
+	/*
+	 * Mounted here, before pivot_root(2), while the host's full /proc
+	 * is still in the mount table: a process in a user namespace may
+	 * mount proc only then (the kernel's mount_too_revealing() check).
+	 * The mount travels with the new root.
+	 */
+	if (stat("proc", &st) < 0 || !S_ISDIR(st.st_mode)) {
 		rep_step(-1, "no /proc directory in the new root, not mounted",
-			 "stat(\"/proc\")");
+			 "stat(\"proc\")");
 		return 0;
 	}
-	return ns_mount_proc("/proc");
+	return ns_mount_proc("proc");
 }

@@ -37,7 +37,8 @@ int pivot_switch(void);
  * mount namespace, so nothing above the new root is reachable. */
 int pivot_detach(void);
 
-/* Mount a fresh procfs on /proc if the new root has that directory. */
+/* After pivot_prepare(), before pivot_switch(): mount a fresh procfs on
+ * the new root's proc directory, if it has one. */
 int pivot_mount_proc(void);
 
 #endif

@@ -43,6 +43,8 @@ lab_bad() { printf '%sFAIL%s %s\n' "$LAB_R" "$LAB_N" "$*"; }
 # registered cleanup commands.
 lab_cleanup() {
 	local i pid
+	# A second ^C must not cut the cleanup short.
+	trap '' INT TERM
 	for pid in "${LAB_PIDS[@]}"; do
 		kill -KILL "$pid" 2>/dev/null || true
 	done
@@ -68,17 +70,18 @@ lab_make_root() {
 	export ROOT
 }
 
-# The PID of the process whose command line is exactly "$@" (argv[0]
-# compared by basename), or nothing.  One pgrep(1), not a read of every
-# /proc/PID/cmdline: that matters in an emulated guest.
+# The PID of the newest process whose command line is exactly "$@"
+# (argv[0] compared by basename), or nothing.  One pgrep(1), not a read
+# of every /proc/PID/cmdline: that matters in an emulated guest.
 lab_find_pid() {
 	local re arg pids
 	re="(.*/)?$(lab_regex "$(basename "$1")")"
 	for arg in "${@:2}"; do
 		re+=" $(lab_regex "$arg")"
 	done
-	pids=$(pgrep -f -x -- "$re") || return 1
-	echo "${pids%%$'\n'*}"
+	# The newest: a student's retry, not a wrong first try left running.
+	pids=$(pgrep -n -f -x -- "$re") || return 1
+	echo "$pids"
 }
 
 # An extended regular expression matching the string literally.

@@ -77,7 +77,7 @@ teardown() { common_teardown; }
 	run --separate-stderr pivot -v "$ROOTFS" /bin/true
 	[ "$status" -eq 0 ]
 	calls=$(printf '%s\n' "${stderr_lines[@]}" | sed -n 's/^pivot: \([a-z_0-9]*\)(.* = 0: .*/\1/p' | tr '\n' ' ')
-	[ "$calls" = "unshare mount mount chdir pivot_root umount2 chdir mount " ]
+	[ "$calls" = "unshare mount mount chdir mount pivot_root umount2 chdir " ]
 	[[ "$stderr" == *'pivot_root(".", ".") = 0'* ]]
 	[[ "$stderr" == *'mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) = 0'* ]]
 }
