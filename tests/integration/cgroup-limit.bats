@@ -162,3 +162,25 @@ report() { echo "$stderr" | grep '^{' | tail -1 | jq -r "$1"; }
 	[ "$stderr" != "" ]
 	[[ "${stderr_lines[-1]}" == "cgroup-limit: creating and changing cgroups needs root here: nothing is delegated to uid 65534" ]]
 }
+
+@test "cgroup-limit: --cpuset-cpus pins the command; control sees every CPU [vm]" {
+	[ "$(nproc)" -ge 2 ]
+	run cgroup-limit -q -- grep Cpus_allowed_list /proc/self/status
+	[ "$output" = "Cpus_allowed_list:	0-$(($(nproc) - 1))" ]
+	run --separate-stderr cgroup-limit -q --cpuset-cpus 1 --cpuset-mems 0 -- \
+		grep Cpus_allowed_list /proc/self/status
+	[ "$status" -eq 0 ]
+	[ "$output" = "Cpus_allowed_list:	1" ]
+}
+
+@test "cgroup-limit: the host tier uses and names the v1 fallback where v2 lacks controllers" {
+	run --separate-stderr cgroup-limit -v --pids 10 -- true
+	[ "$status" -eq 0 ]
+	if v2; then
+		[[ "$stderr" == *'/ctk/run-'*'/pids.max", "10") = 0'* ]]
+		[[ "$stderr" != *"v1 hierarchies"* ]]
+	else
+		[[ "${stderr_lines[0]}" == "cgroup-limit: cgroups: this host is hybrid; using the v1 hierarchies"* ]]
+		[[ "$stderr" == *'write("/sys/fs/cgroup/pids/ctk/run-'*'/pids.max", "10") = 0'* ]]
+	fi
+}
