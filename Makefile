@@ -20,16 +20,17 @@ CC	?= cc
 CFLAGS	?= -O2 -g
 WERROR	?=
 XCFLAGS	:= -std=gnu11 -Wall -Wextra $(if $(WERROR),-Werror) \
-	   -Ilib -Ins-unshare -Itimens -Icgroup-limit -MMD -MP
+	   -Ilib -Ins-unshare -Itimens -Icgroup-limit -Inetns-veth -MMD -MP
 LDFLAGS	?=
 
-LIB_SRC	:= lib/report.c lib/fileio.c lib/nstable.c lib/cli.c lib/mountinfo.c
+LIB_SRC	:= lib/report.c lib/fileio.c lib/nstable.c lib/cli.c lib/mountinfo.c \
+	   lib/netlink.c
 LIB_OBJ	:= $(LIB_SRC:%.c=$(B)/obj/%.o)
 LIBCTK	:= $(B)/libctk.a
 
 # One binary per primitive: NAME_SRC lists its module and main.c.
 BINS	:= chroot-demo pivot ns-unshare ns-enter ns-inspect cgroup-limit \
-	   cg-workload
+	   cg-workload netns-veth
 chroot-demo_SRC := chroot-demo/chroot.c chroot-demo/main.c
 pivot_SRC	:= ns-unshare/ns.c pivot/pivot.c pivot/main.c
 ns-enter_SRC	:= ns-unshare/join.c ns-unshare/enter-main.c
@@ -38,6 +39,7 @@ ns-inspect_LIBS	:= -lcap
 cgroup-limit_SRC := cgroup-limit/limit.c cgroup-limit/cgroup.c \
 		    cgroup-limit/cgroupv1.c cgroup-limit/main.c
 cg-workload_SRC	:= cgroup-limit/limit.c cgroup-limit/workload.c
+netns-veth_SRC	:= netns-veth/netns.c netns-veth/main.c
 timens_SRC	:= ns-unshare/ns.c timens/timens.c timens/main.c
 # timens joins when its main.c lands.
 BINS	+= $(if $(wildcard timens/main.c),timens)
@@ -50,7 +52,7 @@ PROBE_SRC := chroot-demo/escape-probe.c chroot-demo/chroot.c
 MANS	:= chroot-demo/chroot-demo.8 pivot/pivot.8 ns-unshare/ns-unshare.8 \
 	   ns-unshare/ns-enter.8 ns-unshare/ns-inspect.8 \
 	   cgroup-limit/cgroup-limit.8 cgroup-limit/cg-workload.8 \
-	   $(wildcard timens/timens.8)
+	   netns-veth/netns-veth.8 $(wildcard timens/timens.8)
 
 UNIT_SRC := $(wildcard tests/unit/check_*.c)
 UNIT_MODS := chroot-demo/chroot.c pivot/pivot.c ns-unshare/ns.c \

@@ -6,7 +6,7 @@ load helpers
 setup() { common_setup; }
 teardown() { common_teardown; }
 
-TOOLS="chroot-demo pivot ns-unshare ns-enter ns-inspect timens cgroup-limit cg-workload"
+TOOLS="chroot-demo pivot ns-unshare ns-enter ns-inspect timens cgroup-limit cg-workload netns-veth"
 
 man_page() {
 	find "$TOP" -path "$TOP/build" -prune -o -name "$1.8" -print | head -1

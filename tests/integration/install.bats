@@ -11,7 +11,7 @@ teardown() { common_teardown; }
 	# WERROR=1 matches the flags make check built with: nothing rebuilds.
 	run make -s -C "$TOP" WERROR=1 install DESTDIR="$d" PREFIX=/usr
 	[ "$status" -eq 0 ]
-	for t in chroot-demo pivot ns-unshare ns-enter ns-inspect timens cgroup-limit cg-workload; do
+	for t in chroot-demo pivot ns-unshare ns-enter ns-inspect timens cgroup-limit cg-workload netns-veth; do
 		[ -x "$d/usr/bin/$t" ]
 		[ -f "$d/usr/share/man/man8/$t.8" ]
 	done

@@ -14,5 +14,6 @@ Suite *ns_suite(void);
 Suite *idmap_suite(void);
 Suite *timens_suite(void);
 Suite *limit_suite(void);
+Suite *netlink_suite(void);
 
 #endif
