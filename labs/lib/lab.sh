@@ -45,10 +45,10 @@ lab_cleanup() {
 	local i pid
 	# A second ^C must not cut the cleanup short.
 	trap '' INT TERM
-	for pid in "${LAB_PIDS[@]}"; do
+	# Only jobs still running: a reaped PID may belong to someone else.
+	for pid in $(jobs -p); do
+		[[ " ${LAB_PIDS[*]} " == *" $pid "* ]] || continue
 		kill -KILL "$pid" 2>/dev/null || true
-	done
-	for pid in "${LAB_PIDS[@]}"; do
 		wait "$pid" 2>/dev/null || true
 	done
 	for ((i = ${#LAB_CLEANUP[@]} - 1; i >= 0; i--)); do
@@ -230,6 +230,8 @@ lab_main() {
 	esac
 	trap lab_cleanup EXIT
 	trap 'exit 130' INT TERM
+	# The student's shell may use the lab's own tools by this path.
+	export LAB_DIR
 
 	"$LAB_TOP/labs/doctor" --lab "$LAB_NAME" || {
 		echo "$LAB_NAME: this host cannot run this lab (see above)" >&2

@@ -88,16 +88,31 @@ assert_bad_root_input() {
 
 # Start a fixture: "$@" followed by "sleep TAG", in the background; FIXTURE
 # is the PID of that sleep (which may be deeper than the command's PID).
-# Tests kill their fixtures by tag in teardown.
+# Both PIDs go to FIXTURE_PIDS, for kill_fixtures in teardown.
 fixture() {
 	local tag=$1 i
 	shift
+	FIXTURE=
 	"$@" sleep "$tag" </dev/null >/dev/null 2>&1 &
+	disown
+	FIXTURE_PIDS+=("$!")
 	for ((i = 0; i < 50; i++)); do
 		FIXTURE=$(pgrep -f -x "(/bin/)?sleep $tag" | head -1)
-		[ -z "$FIXTURE" ] || return 0
+		if [ -n "$FIXTURE" ]; then
+			FIXTURE_PIDS+=("$FIXTURE")
+			return 0
+		fi
 		sleep 0.1
 	done
 	echo "fixture: no 'sleep $tag' after 5 s" >&2
 	return 1
+}
+
+# SIGKILL every fixture (it reaches a namespace's PID 1, unlike SIGTERM).
+kill_fixtures() {
+	local p
+	for p in ${FIXTURE_PIDS[@]+"${FIXTURE_PIDS[@]}"}; do
+		kill -KILL "$p" 2>/dev/null || true
+	done
+	FIXTURE_PIDS=()
 }

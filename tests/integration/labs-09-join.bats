@@ -21,23 +21,6 @@ teardown() {
 	common_teardown
 }
 
-# Start a fixture process; FIXTURE is the PID of "sleep TAG" it leads to.
-fixture() {
-	local tag=$1 i
-	shift
-	"$@" sleep "$tag" </dev/null >/dev/null 2>&1 &
-	FIXTURE_PIDS+=("$!")
-	for ((i = 0; i < 50; i++)); do
-		FIXTURE=$(pgrep -f -x "(/bin/)?sleep $tag" | head -1)
-		if [ -n "$FIXTURE" ]; then
-			FIXTURE_PIDS+=("$FIXTURE")
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "fixture: no process 'sleep $tag' after 5 s" >&2
-	return 1
-}
 
 # A container as the lab starts it (exercises 1 and 2); C is its PID.
 container() {

@@ -20,19 +20,6 @@ teardown() {
 	common_teardown
 }
 
-# Start a fixture process; FIXTURE is the PID of "sleep TAG" it leads to.
-fixture() {
-	local tag=$1 i
-	shift
-	"$@" sleep "$tag" </dev/null >/dev/null 2>&1 &
-	FIXTURE_PIDS+=("$!")
-	for ((i = 0; i < 50; i++)); do
-		FIXTURE=$(pgrep -f -x "(/bin/)?sleep $tag" | head -1)
-		[ -z "$FIXTURE" ] || return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 leftovers() {
 	find /tmp -maxdepth 1 -name 'ctk-lab.*' | wc -l
@@ -40,7 +27,7 @@ leftovers() {
 	mount_table | md5sum
 }
 
-@test "labs: 01-chroot passes in --ci mode and leaves nothing behind [vm]" {
+@test "labs: 01-chroot passes in --ci mode and leaves nothing behind" {
 	before=$(leftovers)
 	run "$TOP/labs/01-chroot/lab" --ci
 	[ "$status" -eq 0 ]
@@ -212,4 +199,21 @@ leftovers() {
 	[[ "$output" == *"hint 1: chroot-demo takes NEWROOT, then the command"* ]]
 	[[ "$output" == *"PASS process "*" is rooted at /tmp/ctk-lab."* ]]
 	[[ "$output" == *"PASS 01-chroot: every check passed"* ]]
+}
+
+@test "labs: every lab has a --ci test, tagged [vm] exactly when its meta says vm=1" {
+	n=0
+	for meta in "$TOP"/labs/*/meta; do
+		lab=$(basename "$(dirname "$meta")")
+		name="labs: $lab passes in --ci mode and leaves nothing behind"
+		if grep -qx 'vm=1' "$meta"; then
+			grep -qF "@test \"$name [vm]\"" "$TOP"/tests/integration/labs*.bats
+		else
+			grep -qF "@test \"$name\"" "$TOP"/tests/integration/labs*.bats
+		fi
+		# And it is in the index.
+		grep -q "^| \[$lab\]($lab/)" "$TOP/labs/README.md"
+		n=$((n + 1))
+	done
+	[ "$n" -ge 2 ]
 }

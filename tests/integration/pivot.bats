@@ -84,8 +84,10 @@ teardown() { common_teardown; }
 
 @test "pivot: shared propagation makes pivot_root fail with EINVAL and a hint" {
 	root=$(copy_rootfs)
-	# A scratch mount namespace plays a systemd host whose / is shared.
-	run unshare --mount --propagation shared bash -c '
+	# A scratch mount namespace plays a systemd host whose / is shared:
+	# cut from the real host first (private), then made shared.
+	run unshare --mount --propagation private bash -c '
+		mount --make-rshared /
 		before=$(cat /proc/self/mountinfo | wc -l)
 		"$0" --propagation unchanged "$1" /bin/true
 		echo "status=$?"
@@ -102,7 +104,8 @@ teardown() { common_teardown; }
 @test "pivot: private or slave propagation works on a shared host, no leak" {
 	root=$(copy_rootfs)
 	for mode in private slave; do
-		run unshare --mount --propagation shared bash -c '
+		run unshare --mount --propagation private bash -c '
+			mount --make-rshared /
 			before=$(cat /proc/self/mountinfo | wc -l)
 			"$0" -q --propagation "$2" "$1" \
 				sh -c "mount -t tmpfs t /tmp && echo mounted"

@@ -7,7 +7,8 @@ load helpers
 	run shellcheck -x "$TOP"/scripts/*.sh "$TOP"/tests/*.sh \
 		"$TOP"/tests/vm/*.sh "$TOP/.ci/run" \
 		"$TOP"/tests/integration/*.bash "$TOP"/labs/doctor \
-		"$TOP"/labs/*/lab "$TOP"/labs/*/check "$TOP"/labs/lib/*.sh
+		"$TOP"/labs/*/lab "$TOP"/labs/*/check "$TOP"/labs/*/scratch-* \
+		"$TOP"/labs/lib/*.sh
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 }
