@@ -440,8 +440,48 @@ static long long single(int dfd, const char *file)
 	return strcmp(buf, "max") == 0 ? -2 : atoll(buf);
 }
 
+/*
+ * Pressure stall information (PSI) of one resource: the share of time
+ * some (or all: full) tasks of the group waited for it, averaged over 10
+ * s, and the total in microseconds.  -1 when the kernel has no PSI.
+ */
+struct psi {
+	double some10, full10;
+	long long some_total, full_total;
+};
+
+static void read_psi(int dfd, const char *file, struct psi *p)
+{
+	char buf[256], *line;
+
+	p->some10 = p->full10 = -1;
+	p->some_total = p->full_total = -1;
+	if (file_read_at(dfd, file, buf, sizeof(buf)) <= 0)
+		return;
+	for (line = buf; line && *line; line = strchr(line, '\n'),
+	     line = line ? line + 1 : NULL) {
+		double a10;
+		long long total;
+
+		if (sscanf(line, "some avg10=%lf %*s %*s total=%lld", &a10,
+			   &total) == 2) {
+			p->some10 = a10;
+			p->some_total = total;
+		} else if (sscanf(line, "full avg10=%lf %*s %*s total=%lld",
+				  &a10, &total) == 2) {
+			p->full10 = a10;
+			p->full_total = total;
+		}
+	}
+}
+
 void cg_report(struct cg_group *g, FILE *f, int json)
 {
+	static const char *const psi_files[3] = { "cpu.pressure",
+						   "memory.pressure",
+						   "io.pressure" };
+	struct psi psi[3];
+	int r;
 	long long cur, peak, max, high, evmax, oom, kill, usage, thr, thrus,
 		  periods, pcur, pmax, pev;
 	char a[32], b[32], c[32], io[512] = "";
@@ -466,6 +506,8 @@ void cg_report(struct cg_group *g, FILE *f, int json)
 	pev = keyed(g->fd, "pids.events", "max");
 	if (file_read_at(g->fd, "io.stat", io, sizeof(io)) > 0)
 		io[strcspn(io, "\n")] = '\0';
+	for (r = 0; r < 3; r++)
+		read_psi(g->fd, psi_files[r], &psi[r]);
 	if (json) {
 		fprintf(f, "{\"group\": \"%s\", \"cgroup\": \"v2\", \"memory\": "
 			"{\"current\": %lld, \"peak\": %lld, \"max\": %lld, "
@@ -473,9 +515,18 @@ void cg_report(struct cg_group *g, FILE *f, int json)
 			"%lld, \"oom_kill\": %lld}}, \"cpu\": {\"usage_usec\": "
 			"%lld, \"nr_periods\": %lld, \"nr_throttled\": %lld, "
 			"\"throttled_usec\": %lld}, \"pids\": {\"current\": %lld, "
-			"\"max\": %lld, \"events_max\": %lld}, \"io\": \"%s\"}\n",
+			"\"max\": %lld, \"events_max\": %lld}, \"io\": \"%s\", "
+			"\"pressure\": {",
 			g->name, cur, peak, max, high, evmax, oom, kill, usage,
 			periods, thr, thrus, pcur, pmax, pev, io);
+		for (r = 0; r < 3; r++)
+			fprintf(f, "%s\"%.*s\": {\"some_avg10\": %.2f, "
+				"\"some_total_usec\": %lld, \"full_avg10\": %.2f, "
+				"\"full_total_usec\": %lld}", r ? ", " : "",
+				(int)strcspn(psi_files[r], "."), psi_files[r],
+				psi[r].some10, psi[r].some_total, psi[r].full10,
+				psi[r].full_total);
+		fprintf(f, "}}\n");
 		return;
 	}
 	fprintf(f, "%s: %s: memory: peak %s, now %s, limit %s (memory.peak, "
@@ -497,6 +548,13 @@ void cg_report(struct cg_group *g, FILE *f, int json)
 		pev > 0 ? ": fork() failed with EAGAIN at the limit" : "");
 	if (*io)
 		fprintf(f, "%s: %s: io.stat: %s\n", rep_prog(), g->name, io);
+	if (psi[1].some_total >= 0)
+		fprintf(f, "%s: %s: pressure (waiting, some/full tasks, "
+			"total): cpu %.3f/%.3f s, memory %.3f/%.3f s, io "
+			"%.3f/%.3f s\n", rep_prog(), g->name,
+			psi[0].some_total / 1e6, psi[0].full_total / 1e6,
+			psi[1].some_total / 1e6, psi[1].full_total / 1e6,
+			psi[2].some_total / 1e6, psi[2].full_total / 1e6);
 }
 
 int cg_destroy(struct cg_group *g)

@@ -480,12 +480,15 @@ run_guest() {
 	# guest, like a host, has eth0 besides lo.
 	# In QEMU's KEY=VALUE options a comma in a value is written ",,".
 	# KVM hangs on the development machines: TCG only.
+	# The disk's serial is how tests know it is the scratch disk.
+	scratch="file=${tmp//,/,,}/scratch.img,if=none,id=scratch,format=raw"
 	qemu_args=(-accel tcg -machine pc -m 2048 -smp 2
 		-nodefaults -no-user-config -display none -no-reboot
 		-chardev "file,id=console,path=${log//,/,,}" -serial chardev:console
 		-kernel "$kernel" -initrd "$tmp/initrd.gz" -append "$append"
 		-virtfs "$host_share" -virtfs "$results_share"
-		-drive "file=${tmp//,/,,}/scratch.img,if=virtio,format=raw"
+		-drive "$scratch"
+		-device "virtio-blk-pci,drive=scratch,serial=ctk-scratch"
 		-netdev "hubport,id=nic0,hubid=0" -device "virtio-net-pci,netdev=nic0")
 	timeout --kill-after=10 "$timeout" qemu-system-x86_64 "${qemu_args[@]}" \
 		</dev/null 2>"$tmp/qemu.stderr" &
