@@ -37,7 +37,8 @@ ns-enter_SRC	:= ns-unshare/join.c ns-unshare/enter-main.c
 ns-inspect_SRC	:= ns-unshare/inspect.c ns-unshare/inspect-main.c
 ns-inspect_LIBS	:= -lcap
 cgroup-limit_SRC := cgroup-limit/limit.c cgroup-limit/cgroup.c \
-		    cgroup-limit/cgroupv1.c cgroup-limit/main.c
+		    cgroup-limit/cgroupv1.c cgroup-limit/watch.c \
+		    cgroup-limit/main.c
 cg-workload_SRC	:= cgroup-limit/limit.c cgroup-limit/workload.c
 netns-veth_SRC	:= netns-veth/netns.c netns-veth/main.c
 timens_SRC	:= ns-unshare/ns.c timens/timens.c timens/main.c

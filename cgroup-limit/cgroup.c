@@ -557,6 +557,34 @@ void cg_report(struct cg_group *g, FILE *f, int json)
 			psi[2].some_total / 1e6, psi[2].full_total / 1e6);
 }
 
+int cg_sample(struct cg_group *g, struct cg_sample *s)
+{
+	struct psi p;
+	char buf[64];
+
+	if (g->host->mode == CG_V1)
+		return cg1_sample(g, s);
+	s->mem_current = single(g->fd, "memory.current");
+	s->mem_max = single(g->fd, "memory.max");
+	s->cpu_usage_usec = keyed(g->fd, "cpu.stat", "usage_usec");
+	s->nr_throttled = keyed(g->fd, "cpu.stat", "nr_throttled");
+	s->cpu_quota = -2;
+	s->cpu_period = 100000;
+	/* cpu.max is "QUOTA PERIOD" or "max PERIOD". */
+	if (file_read_line_at(g->fd, "cpu.max", buf, sizeof(buf)) > 0 &&
+	    strncmp(buf, "max", 3) != 0)
+		sscanf(buf, "%lld %lld", &s->cpu_quota, &s->cpu_period);
+	s->pids_current = single(g->fd, "pids.current");
+	s->pids_max = single(g->fd, "pids.max");
+	read_psi(g->fd, "cpu.pressure", &p);
+	s->psi_cpu = p.some10;
+	read_psi(g->fd, "memory.pressure", &p);
+	s->psi_mem = p.some10;
+	read_psi(g->fd, "io.pressure", &p);
+	s->psi_io = p.some10;
+	return 0;
+}
+
 int cg_destroy(struct cg_group *g)
 {
 	char dir[PATH_MAX], sub[512];

@@ -89,6 +89,18 @@ int cg_destroy(struct cg_group *g);
 /* Print the toolkit's groups with their limits and usage. */
 int cg_list(struct cg_host *h, FILE *f);
 
+/* One reading of a running group, for the live view. -1: unknown. */
+struct cg_sample {
+	long long mem_current, mem_max;		/* bytes; max -2: none */
+	long long cpu_usage_usec;		/* since the group began */
+	long long cpu_quota, cpu_period;	/* quota -2: none */
+	long long nr_throttled;
+	long long pids_current, pids_max;	/* max -2: none */
+	double psi_cpu, psi_mem, psi_io;	/* some avg10, %; -1 on v1 */
+};
+
+int cg_sample(struct cg_group *g, struct cg_sample *s);
+
 /* v2 only: the group's directory fd for clone3(CLONE_INTO_CGROUP), or
  * -1 on the v1 fallback. */
 int cg_v2_fd(const struct cg_group *g);

@@ -472,3 +472,23 @@ int cg1_list(struct cg_host *h, FILE *f)
 		fprintf(f, "no groups under %s\n", sub);
 	return 0;
 }
+
+int cg1_sample(struct cg_group *g, struct cg_sample *s)
+{
+	long long quota = num(g->v1fd[CG1_CPU], "cpu.cfs_quota_us"),
+		  usage = num(g->v1fd[CG1_CPUACCT], "cpuacct.usage");
+
+	s->mem_current = num(g->v1fd[CG1_MEMORY], "memory.usage_in_bytes");
+	s->mem_max = num(g->v1fd[CG1_MEMORY], "memory.limit_in_bytes");
+	if (s->mem_max >= (1LL << 62))
+		s->mem_max = -2;
+	s->cpu_usage_usec = usage < 0 ? -1 : usage / 1000;
+	s->cpu_quota = quota < 0 ? -2 : quota;
+	s->cpu_period = num(g->v1fd[CG1_CPU], "cpu.cfs_period_us");
+	s->nr_throttled = keyed1(g->v1fd[CG1_CPU], "cpu.stat", "nr_throttled");
+	s->pids_current = num(g->v1fd[CG1_PIDS], "pids.current");
+	s->pids_max = num(g->v1fd[CG1_PIDS], "pids.max");
+	/* v1 has no pressure stall information. */
+	s->psi_cpu = s->psi_mem = s->psi_io = -1;
+	return 0;
+}

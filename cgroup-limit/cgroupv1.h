@@ -16,6 +16,7 @@ int cg1_count_procs(struct cg_group *g);
 void cg1_report(struct cg_group *g, FILE *f, int json);
 int cg1_destroy(struct cg_group *g);
 int cg1_list(struct cg_host *h, FILE *f);
+int cg1_sample(struct cg_group *g, struct cg_sample *s);
 
 /* Shared with cgroup.c: write a control file, narrated and reported. */
 int cg_write(int dfd, const char *dir, const char *file, const char *value);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/sched.h>
 
@@ -21,12 +22,13 @@
 #include "cli.h"
 #include "limit.h"
 #include "report.h"
+#include "watch.h"
 
 enum {
 	OPT_MEMORY_HIGH = 256, OPT_SWAP, OPT_CPU_WEIGHT, OPT_IO_RBPS,
 	OPT_IO_WBPS, OPT_IO_RIOPS, OPT_IO_WIOPS, OPT_CPUSET_CPUS,
 	OPT_CPUSET_MEMS, OPT_JSON, OPT_FREEZE, OPT_THAW, OPT_KILL, OPT_LIST,
-	OPT_DEMO,
+	OPT_DEMO, OPT_WATCH,
 };
 
 #define CPU_PERIOD_US 100000
@@ -66,6 +68,8 @@ static void usage(void)
 	       "     --demo NAME             oom, fork-bomb or cpu: a workload "
 	       "without,\n"
 	       "                             then with the limit\n"
+	       "     --watch                 a live view of the group on stderr, "
+	       "every second\n"
 	       "     --json                  the report as JSON on stderr\n"
 	       " -q, --quiet                 no report, only errors\n"
 	       " -v, --verbose               narrate each file written\n"
@@ -81,6 +85,7 @@ struct opts {
 	int action;			/* OPT_FREEZE ... OPT_LIST, or 0 */
 	const char *demo;
 	int json;
+	int watch;
 };
 
 static int parse_io(struct cg_limits *l, int opt, const char *arg)
@@ -142,6 +147,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "demo", required_argument, NULL, OPT_DEMO },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "watch", no_argument, NULL, OPT_WATCH },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -238,6 +244,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_JSON:
 			o->json = 1;
 			break;
+		case OPT_WATCH:
+			o->watch = 1;
+			break;
 		default:
 			ret = cli_common_option(c, usage);
 			if (ret != CLI_CONTINUE)
@@ -297,6 +306,35 @@ static pid_t spawn(struct cg_group *g, char **cmd)
 	return pid;
 }
 
+/* Draw the live view about once a second until the child exits; return
+ * its exit code like cli_wait(). */
+static int watch(struct cg_group *g, pid_t pid)
+{
+	struct timespec start, now, tick = { 0, 100 * 1000 * 1000 };
+	struct cg_watch w;
+	double t, next = 0;
+	int status;
+	pid_t r;
+
+	cg_watch_init(&w, stderr);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		r = waitpid(pid, &status, WNOHANG);
+		if (r == pid)
+			return cli_exit_status(status);
+		if (r < 0 && errno != EINTR)
+			return cli_wait(pid);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		t = (double)(now.tv_sec - start.tv_sec) +
+		    (now.tv_nsec - start.tv_nsec) / 1e9;
+		if (t >= next) {
+			cg_watch_tick(&w, g, t);
+			next += 1.0;
+		}
+		nanosleep(&tick, NULL);
+	}
+}
+
 /* Create the group, run cmd in it, report, remove: the main path. */
 static int run(struct cg_host *h, struct opts *o, char **cmd)
 {
@@ -321,7 +359,7 @@ static int run(struct cg_host *h, struct opts *o, char **cmd)
 	}
 	signal(SIGTERM, forward);
 	signal(SIGHUP, forward);
-	ret = cli_wait(child_pid);
+	ret = o->watch ? watch(&g, child_pid) : cli_wait(child_pid);
 	if (rep_level >= REP_EVIDENCE || o->json)
 		cg_report(&g, stderr, o->json);
 	if (cg_destroy(&g) < 0 && ret == 0)

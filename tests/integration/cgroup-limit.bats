@@ -264,3 +264,35 @@ timed_write() {
 	[[ "${lines[1]}" == *":/" ]]
 	[[ "${lines[1]}" != *"ctk"* ]]
 }
+
+@test "cgroup-limit: --watch prints a line a second when stderr is not a terminal" {
+	run --separate-stderr cgroup-limit -q --watch --cpus 0.5 --pids 20 -- \
+		cg-workload spin 2
+	[ "$status" -eq 0 ]
+	[ "${#stderr_lines[@]}" -ge 2 ]
+	for l in "${stderr_lines[@]}"; do
+		[ "${#l}" -le 100 ]
+		[[ "$l" =~ ^cgroup-limit:\ run-[0-9]+\ [0-9]+s:\ mem\ .*\ cpu\ [0-9.]+/0.50\ thr\ [0-9]+\ pids\ [01]/20\ psi\  ]]
+	done
+	# Throttling shows up and grows while the spinner runs.
+	last=${stderr_lines[-1]}
+	[[ "$last" =~ thr\ ([0-9]+) ]]
+	[ "${BASH_REMATCH[1]}" -gt 0 ]
+}
+
+@test "cgroup-limit: --watch redraws its bars in place on a terminal [vm]" {
+	out=$SCRATCH/term
+	script -qec "cgroup-limit -q --watch --cpus 0.5 --pids 20 -- cg-workload spin 2" \
+		"$out" >/dev/null
+	# Frames after the first move the cursor up over the last one.
+	[ "$(grep -c $'\e\\[1A' "$out")" -ge 1 ]
+	# The CPU bar is empty in the first frame and full in a later one.
+	frames=$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$out" | grep -c "^  cpu    \[")
+	[ "$frames" -ge 2 ]
+	sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$out" | grep -q "^  cpu    \[\.\{30\}\] 0.00 of 0.50 CPUs"
+	sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$out" | grep -qE "^  cpu    \[#{20,}"
+	# No line of a frame is wider than 100 columns.
+	# (script's own header and footer lines aside).
+	[ -z "$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$out" | tr -d '\r' |
+		grep -v '^Script ' | awk 'length > 100')" ]
+}
