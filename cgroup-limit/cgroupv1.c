@@ -255,10 +255,15 @@ int cg1_freeze(struct cg_group *g, int frozen)
 	/* FREEZING turns into FROZEN once every task has stopped. */
 	for (i = 0; i < 200; i++) {
 		if (file_read_line_at(g->v1fd[CG1_FREEZER], "freezer.state",
-				      state, sizeof(state)) > 0 &&
-		    strcmp(state, want) == 0) {
-			rep_evidence("%s: freezer.state says %s", g->name,
-				     state);
+				      state, sizeof(state)) > 0) {
+			if (strcmp(state, want) == 0) {
+				rep_evidence("%s: freezer.state says %s",
+					     g->name, state);
+				return 0;
+			}
+		} else if (!frozen && (errno == ENOENT || errno == ENODEV)) {
+			/* Emptied and removed meanwhile (by the cgroup-limit
+			 * that ran it, once a kill landed): nothing to thaw. */
 			return 0;
 		}
 		nanosleep(&ts, NULL);

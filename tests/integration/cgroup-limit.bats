@@ -95,7 +95,7 @@ report() { echo "$stderr" | grep '^{' | tail -1 | jq -r "$1"; }
 	sleep 0.5
 	[ "$(wc -l <"$tick")" -gt "$a" ]
 	run cgroup-limit --kill ctk-test-frz
-	[ "$status" -eq 0 ]
+	[ "$status" -eq 0 ] || { echo "kill: $output"; false; }
 	run wait "$runner"
 	[ "$status" -eq 137 ]
 	run pgrep -f ctk-freeze-probe
