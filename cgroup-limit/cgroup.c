@@ -102,6 +102,53 @@ static int find_mount(const char *fstype, const char *option, char *out,
 	return found;
 }
 
+/*
+ * Delegation (cgroup-v2.rst, "Delegation"): an administrator (systemd with
+ * Delegate=yes) gives a user a subtree by chowning its directory and its
+ * cgroup.procs, cgroup.subtree_control and cgroup.threads.  The user's
+ * processes live in a leaf below it (the no-internal-process rule), so
+ * the delegated root is the parent of our own cgroup.
+ */
+static int find_delegated(struct cg_host *h)
+{
+	char line[512], dir[600], file[700];
+	const char *p;
+	char *slash;
+
+	if (file_read_line_at(AT_FDCWD, "/proc/self/cgroup", line,
+			      sizeof(line)) < 0 ||
+	    !(p = strstr(line, "0::/")))
+		return rep_fail("read(\"/proc/self/cgroup\")");
+	snprintf(dir, sizeof(dir), "%s%s", h->v2, p + 3);
+	slash = strrchr(dir, '/');
+	if (slash && slash > dir + strlen(h->v2))
+		*slash = '\0';	/* the parent of our cgroup */
+	snprintf(file, sizeof(file), "%s/cgroup.subtree_control", dir);
+	if (access(dir, W_OK) < 0 || access(file, W_OK) < 0) {
+		rep_error("nothing is delegated to uid %d: %s is not writable "
+			  "(get a delegated subtree, e.g. systemd-run --user "
+			  "--scope -p Delegate=yes %s ...)", (int)geteuid(),
+			  file, rep_prog());
+		errno = EACCES;
+		return -1;
+	}
+	snprintf(file, sizeof(file), "%s/cgroup.procs", dir);
+	if (access(file, W_OK) < 0) {
+		rep_error("nothing is delegated to uid %d: %s is not writable",
+			  (int)geteuid(), file);
+		errno = EACCES;
+		return -1;
+	}
+	if (strlen(dir) >= sizeof(h->base)) {
+		errno = ENAMETOOLONG;
+		return rep_fail("delegated subtree %s", dir);
+	}
+	memcpy(h->base, dir, strlen(dir) + 1);
+	rep_evidence("cgroups: uid %d works in the subtree delegated to it: "
+		     "%s", (int)geteuid(), h->base);
+	return 0;
+}
+
 int cg_detect(struct cg_host *h)
 {
 	struct statfs sfs;
@@ -113,10 +160,25 @@ int cg_detect(struct cg_host *h)
 	    sfs.f_type == CGROUP2_SUPER_MAGIC) {
 		h->mode = CG_V2;
 		snprintf(h->v2, sizeof(h->v2), "/sys/fs/cgroup");
-		file_read_line_at(AT_FDCWD, "/sys/fs/cgroup/cgroup.controllers",
-				  h->v2_controllers,
-				  sizeof(h->v2_controllers));
+		snprintf(h->base, sizeof(h->base), "%s", h->v2);
+		if (geteuid() != 0 && find_delegated(h) < 0)
+			return -1;
+		{
+			char f[600];
+
+			snprintf(f, sizeof(f), "%s/cgroup.controllers",
+				 h->base);
+			file_read_line_at(AT_FDCWD, f, h->v2_controllers,
+					  sizeof(h->v2_controllers));
+		}
 		return 0;
+	}
+	if (geteuid() != 0) {
+		rep_error("creating and changing cgroups needs root here: "
+			  "nothing is delegated to uid %d (the v1 fallback "
+			  "supports no delegation)", (int)geteuid());
+		errno = EPERM;
+		return -1;
 	}
 	h->mode = CG_V1;
 	for (i = 0; i < CG1_COUNT; i++)
@@ -219,10 +281,10 @@ int cg_create(struct cg_group *g, struct cg_host *h, const char *name,
 		return cg1_create(g, l);
 
 	needed(l, h->v2_controllers, ctl, sizeof(ctl));
-	snprintf(sub, sizeof(sub), "%s/%s", h->v2, CG_SUBTREE);
+	snprintf(sub, sizeof(sub), "%s/%s", h->base, CG_SUBTREE);
 	snprintf(path, sizeof(path), "%s/%s", sub, name);
 	/* The root hands controllers to the toolkit's subtree ... */
-	if (*ctl && enable_down(h->v2, ctl) < 0)
+	if (*ctl && enable_down(h->base, ctl) < 0)
 		return -1;
 	if (mkdir(sub, 0755) == 0) {
 		made_sub = 1;
@@ -263,7 +325,7 @@ int cg_open(struct cg_group *g, struct cg_host *h, const char *name)
 	init_group(g, h, name);
 	if (h->mode == CG_V1)
 		return cg1_open(g);
-	snprintf(path, sizeof(path), "%s/%s/%s", h->v2, CG_SUBTREE, name);
+	snprintf(path, sizeof(path), "%s/%s/%s", h->base, CG_SUBTREE, name);
 	g->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (g->fd < 0) {
 		rep_error("no group '%s' (%s: %s)", name, path,
@@ -275,7 +337,7 @@ int cg_open(struct cg_group *g, struct cg_host *h, const char *name)
 
 static void group_dir(const struct cg_group *g, char *out, size_t size)
 {
-	snprintf(out, size, "%s/%s/%s", g->host->v2, CG_SUBTREE, g->name);
+	snprintf(out, size, "%s/%s/%s", g->host->base, CG_SUBTREE, g->name);
 }
 
 int cg_apply(struct cg_group *g, const struct cg_limits *l)
@@ -602,7 +664,7 @@ int cg_destroy(struct cg_group *g)
 		ret = rep_fail("rmdir(\"%s\")", dir);
 	else
 		rep_step(0, "the group is gone", "rmdir(\"%s\")", dir);
-	snprintf(sub, sizeof(sub), "%s/%s", g->host->v2, CG_SUBTREE);
+	snprintf(sub, sizeof(sub), "%s/%s", g->host->base, CG_SUBTREE);
 	if (rmdir(sub) == 0)	/* others may still use it: fine */
 		rep_step(0, "the toolkit's subtree is gone too",
 			 "rmdir(\"%s\")", sub);
@@ -619,7 +681,7 @@ int cg_list(struct cg_host *h, FILE *f)
 
 	if (h->mode == CG_V1)
 		return cg1_list(h, f);
-	snprintf(sub, sizeof(sub), "%s/%s", h->v2, CG_SUBTREE);
+	snprintf(sub, sizeof(sub), "%s/%s", h->base, CG_SUBTREE);
 	d = opendir(sub);
 	if (d) {
 		while ((de = readdir(d))) {

@@ -25,7 +25,10 @@ struct cg_host {
 	enum cg_mode mode;
 	char v2[256];			/* v2 mount ("" if none) */
 	char v1[CG1_COUNT][256];	/* v1 mounts ("" if absent) */
-	char v2_controllers[256];	/* cgroup.controllers at the root */
+	char v2_controllers[256];	/* cgroup.controllers at the base */
+	char base[400];			/* v2: where SUBTREE is made: the
+					 * root, or a subtree delegated to
+					 * us */
 };
 
 struct cg_io {
@@ -53,7 +56,10 @@ struct cg_group {
 };
 
 /* Find the hierarchies.  v2 when /sys/fs/cgroup is cgroup2; else the v1
- * fallback (hybrid or v1).  0, or -1 (reported) when neither exists. */
+ * fallback (hybrid or v1).  Not root, on v2: find the subtree delegated
+ * to us (the parent of our own cgroup, if we may write its cgroup.procs
+ * and cgroup.subtree_control).  0, or -1 (reported) when neither exists
+ * or nothing is delegated. */
 int cg_detect(struct cg_host *h);
 
 /* Create SUBTREE/name (and the subtree if needed), enabling the
