@@ -22,6 +22,7 @@ common_setup() {
 	}
 	SCRATCH=$(mktemp -d /tmp/ctk-test.XXXXXX)
 	chmod 0755 "$SCRATCH"
+	FIXTURE_PIDS=()
 }
 
 common_teardown() {

@@ -11,18 +11,14 @@ CHECK=$BATS_TEST_DIRNAME/../../labs/03-mount/check
 
 setup() {
 	common_setup
-	FIXTURE_PIDS=()
 	MNT=$SCRATCH/mnt
 	mkdir -p "$MNT/private" "$MNT/peer" "$MNT/fromhost" "$MNT/fromslave"
 }
 
 teardown() {
-	local p
 	# The launchers, then the sleeps they lead to (children of a launcher
 	# that forks outlive it); by PID only.
-	for p in ${FIXTURE_PIDS[@]+"${FIXTURE_PIDS[@]}"}; do
-		kill -KILL "$p" 2>/dev/null || true
-	done
+	kill_fixtures
 	common_teardown
 }
 

@@ -9,18 +9,12 @@ load helpers
 
 CHECK=$BATS_TEST_DIRNAME/../../labs/05-pid/check
 
-setup() {
-	common_setup
-	FIXTURE_PIDS=()
-}
+setup() { common_setup; }
 
 teardown() {
-	local p
 	# SIGKILL from the host reaches a namespace's PID 1; its namespace
 	# dies with it.
-	for p in ${FIXTURE_PIDS[@]+"${FIXTURE_PIDS[@]}"}; do
-		kill -KILL "$p" 2>/dev/null || true
-	done
+	kill_fixtures
 	common_teardown
 }
 

@@ -9,16 +9,10 @@ load helpers
 
 CHECK=$BATS_TEST_DIRNAME/../../labs/06-net/check
 
-setup() {
-	common_setup
-	FIXTURE_PIDS=()
-}
+setup() { common_setup; }
 
 teardown() {
-	local p
-	for p in ${FIXTURE_PIDS[@]+"${FIXTURE_PIDS[@]}"}; do
-		kill -KILL "$p" 2>/dev/null || true
-	done
+	kill_fixtures
 	common_teardown
 }
 

@@ -23,14 +23,11 @@ setup() {
 	CG=$(mktemp -d "$CGMNT/ctk-test07.XXXXXX")
 	REL=/${CG##*/}
 	mkdir "$CG/inner"
-	FIXTURE_PIDS=()
 }
 
 teardown() {
 	local p i d
-	for p in ${FIXTURE_PIDS[@]+"${FIXTURE_PIDS[@]}"}; do
-		kill -KILL "$p" 2>/dev/null || true
-	done
+	kill_fixtures
 	# Killed processes leave their cgroup when they are gone: retry.
 	for ((i = 0; i < 50; i++)); do
 		[ -d "${CG:-}" ] || break

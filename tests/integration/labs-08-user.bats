@@ -12,14 +12,10 @@ setup() {
 	SECRET=$SCRATCH/secret
 	echo "only root" >"$SECRET"
 	chmod 0600 "$SECRET"
-	FIXTURE_PIDS=()
 }
 
 teardown() {
-	local p
-	for p in ${FIXTURE_PIDS[@]+"${FIXTURE_PIDS[@]}"}; do
-		kill -KILL "$p" 2>/dev/null || true
-	done
+	kill_fixtures
 	common_teardown
 }
 

@@ -9,15 +9,11 @@ setup() {
 	common_setup
 	ROOT=$(copy_rootfs)
 	CHECK=$TOP/labs/09-join/check
-	FIXTURE_PIDS=()
 }
 
 teardown() {
-	local p
 	# Killing a container's PID 1 also ends what joined its PID namespace.
-	for p in ${FIXTURE_PIDS[@]+"${FIXTURE_PIDS[@]}"}; do
-		kill -KILL "$p" 2>/dev/null || true
-	done
+	kill_fixtures
 	common_teardown
 }
 

@@ -12,8 +12,6 @@ v2() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
 
 setup() {
 	common_setup
-	# shellcheck disable=SC2034 # read by fixture and kill_fixtures
-	FIXTURE_PIDS=()
 	CG=
 	v2 || return 0
 	HOME_CG=/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)

@@ -10,11 +10,7 @@ CHECK=$TOP/labs/12-limits/check
 
 v2() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
 
-setup() {
-	common_setup
-	# shellcheck disable=SC2034 # read by fixture and kill_fixtures
-	FIXTURE_PIDS=()
-}
+setup() { common_setup; }
 
 teardown() {
 	local i

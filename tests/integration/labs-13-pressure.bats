@@ -9,7 +9,6 @@ load helpers
 setup() {
 	common_setup
 	CHECK=$TOP/labs/13-pressure/check
-	FIXTURE_PIDS=()
 	tidy_ctk
 	GROUPS_BEFORE=$(toolkit_groups)
 }

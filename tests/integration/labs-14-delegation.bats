@@ -10,7 +10,6 @@ setup() {
 	common_setup
 	CHECK=$TOP/labs/14-delegation/check
 	D=/sys/fs/cgroup/ctk-test14
-	FIXTURE_PIDS=()
 }
 
 teardown() {

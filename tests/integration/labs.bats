@@ -11,10 +11,7 @@ setup() {
 }
 
 teardown() {
-	local p
-	for p in ${FIXTURE_PIDS[@]+"${FIXTURE_PIDS[@]}"}; do
-		kill -KILL "$p" 2>/dev/null || true
-	done
+	kill_fixtures
 	# pkill also reaches children of the fixtures (pivot -p's PID 1).
 	pkill -KILL -f "^(/bin/)?sleep 9[0-9][0-9][0-9]$" 2>/dev/null || true
 	common_teardown
