@@ -479,13 +479,12 @@ int cg_kill(struct cg_group *g)
 	return 0;
 }
 
-/* "key value" from a flat-keyed file, or -1. */
-static long long keyed(int dfd, const char *file, const char *key)
+long long cg_file_key(int dfd, const char *file, const char *key)
 {
 	char buf[4096], *p;
 	size_t klen = strlen(key);
 
-	if (file_read_at(dfd, file, buf, sizeof(buf)) <= 0)
+	if (dfd < 0 || file_read_at(dfd, file, buf, sizeof(buf)) <= 0)
 		return -1;
 	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
 		if (strncmp(p, key, klen) == 0 && p[klen] == ' ')
@@ -493,11 +492,11 @@ static long long keyed(int dfd, const char *file, const char *key)
 	return -1;
 }
 
-static long long single(int dfd, const char *file)
+long long cg_file_value(int dfd, const char *file)
 {
 	char buf[64];
 
-	if (file_read_line_at(dfd, file, buf, sizeof(buf)) <= 0)
+	if (dfd < 0 || file_read_line_at(dfd, file, buf, sizeof(buf)) <= 0)
 		return -1;
 	return strcmp(buf, "max") == 0 ? -2 : atoll(buf);
 }
@@ -552,20 +551,20 @@ void cg_report(struct cg_group *g, FILE *f, int json)
 		cg1_report(g, f, json);
 		return;
 	}
-	cur = single(g->fd, "memory.current");
-	peak = single(g->fd, "memory.peak");
-	max = single(g->fd, "memory.max");
-	high = keyed(g->fd, "memory.events", "high");
-	evmax = keyed(g->fd, "memory.events", "max");
-	oom = keyed(g->fd, "memory.events", "oom");
-	kill = keyed(g->fd, "memory.events", "oom_kill");
-	usage = keyed(g->fd, "cpu.stat", "usage_usec");
-	periods = keyed(g->fd, "cpu.stat", "nr_periods");
-	thr = keyed(g->fd, "cpu.stat", "nr_throttled");
-	thrus = keyed(g->fd, "cpu.stat", "throttled_usec");
-	pcur = single(g->fd, "pids.current");
-	pmax = single(g->fd, "pids.max");
-	pev = keyed(g->fd, "pids.events", "max");
+	cur = cg_file_value(g->fd, "memory.current");
+	peak = cg_file_value(g->fd, "memory.peak");
+	max = cg_file_value(g->fd, "memory.max");
+	high = cg_file_key(g->fd, "memory.events", "high");
+	evmax = cg_file_key(g->fd, "memory.events", "max");
+	oom = cg_file_key(g->fd, "memory.events", "oom");
+	kill = cg_file_key(g->fd, "memory.events", "oom_kill");
+	usage = cg_file_key(g->fd, "cpu.stat", "usage_usec");
+	periods = cg_file_key(g->fd, "cpu.stat", "nr_periods");
+	thr = cg_file_key(g->fd, "cpu.stat", "nr_throttled");
+	thrus = cg_file_key(g->fd, "cpu.stat", "throttled_usec");
+	pcur = cg_file_value(g->fd, "pids.current");
+	pmax = cg_file_value(g->fd, "pids.max");
+	pev = cg_file_key(g->fd, "pids.events", "max");
 	if (file_read_at(g->fd, "io.stat", io, sizeof(io)) > 0)
 		io[strcspn(io, "\n")] = '\0';
 	for (r = 0; r < 3; r++)
@@ -626,18 +625,18 @@ int cg_sample(struct cg_group *g, struct cg_sample *s)
 
 	if (g->host->mode == CG_V1)
 		return cg1_sample(g, s);
-	s->mem_current = single(g->fd, "memory.current");
-	s->mem_max = single(g->fd, "memory.max");
-	s->cpu_usage_usec = keyed(g->fd, "cpu.stat", "usage_usec");
-	s->nr_throttled = keyed(g->fd, "cpu.stat", "nr_throttled");
+	s->mem_current = cg_file_value(g->fd, "memory.current");
+	s->mem_max = cg_file_value(g->fd, "memory.max");
+	s->cpu_usage_usec = cg_file_key(g->fd, "cpu.stat", "usage_usec");
+	s->nr_throttled = cg_file_key(g->fd, "cpu.stat", "nr_throttled");
 	s->cpu_quota = -2;
 	s->cpu_period = 100000;
 	/* cpu.max is "QUOTA PERIOD" or "max PERIOD". */
 	if (file_read_line_at(g->fd, "cpu.max", buf, sizeof(buf)) > 0 &&
 	    strncmp(buf, "max", 3) != 0)
 		sscanf(buf, "%lld %lld", &s->cpu_quota, &s->cpu_period);
-	s->pids_current = single(g->fd, "pids.current");
-	s->pids_max = single(g->fd, "pids.max");
+	s->pids_current = cg_file_value(g->fd, "pids.current");
+	s->pids_max = cg_file_value(g->fd, "pids.max");
 	read_psi(g->fd, "cpu.pressure", &p);
 	s->psi_cpu = p.some10;
 	read_psi(g->fd, "memory.pressure", &p);
@@ -691,9 +690,9 @@ int cg_list(struct cg_host *h, FILE *f)
 			if (de->d_type != DT_DIR || de->d_name[0] == '.' ||
 			    cg_open(&g, h, de->d_name) < 0)
 				continue;
-			max = single(g.fd, "memory.max");
-			cur = single(g.fd, "memory.current");
-			pcur = single(g.fd, "pids.current");
+			max = cg_file_value(g.fd, "memory.max");
+			cur = cg_file_value(g.fd, "memory.current");
+			pcur = cg_file_value(g.fd, "pids.current");
 			fprintf(f, "%-20s procs %d, memory %s of %s, pids %lld\n",
 				g.name, cg_count_procs(&g),
 				cur < 0 ? "?" : cg_fmt_size((uint64_t)cur, a, 32),

@@ -332,44 +332,22 @@ int cg1_kill(struct cg_group *g)
 	return 0;
 }
 
-static long long num(int dfd, const char *file)
-{
-	char buf[64];
-
-	if (dfd < 0 || file_read_line_at(dfd, file, buf, sizeof(buf)) <= 0)
-		return -1;
-	return strcmp(buf, "max") == 0 ? -2 : atoll(buf);
-}
-
-static long long keyed1(int dfd, const char *file, const char *key)
-{
-	char buf[4096], *p;
-	size_t klen = strlen(key);
-
-	if (dfd < 0 || file_read_at(dfd, file, buf, sizeof(buf)) <= 0)
-		return -1;
-	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (strncmp(p, key, klen) == 0 && p[klen] == ' ')
-			return atoll(p + klen + 1);
-	return -1;
-}
-
 void cg1_report(struct cg_group *g, FILE *f, int json)
 {
 	int mem = g->v1fd[CG1_MEMORY], cpu = g->v1fd[CG1_CPU],
 	    acct = g->v1fd[CG1_CPUACCT], pids = g->v1fd[CG1_PIDS];
-	long long peak = num(mem, "memory.max_usage_in_bytes"),
-		  cur = num(mem, "memory.usage_in_bytes"),
-		  max = num(mem, "memory.limit_in_bytes"),
-		  failcnt = num(mem, "memory.failcnt"),
-		  oom = keyed1(mem, "memory.oom_control", "oom_kill"),
-		  usage = num(acct, "cpuacct.usage"),
-		  periods = keyed1(cpu, "cpu.stat", "nr_periods"),
-		  thr = keyed1(cpu, "cpu.stat", "nr_throttled"),
-		  thrns = keyed1(cpu, "cpu.stat", "throttled_time"),
-		  pcur = num(pids, "pids.current"),
-		  pmax = num(pids, "pids.max"),
-		  pev = keyed1(pids, "pids.events", "max");
+	long long peak = cg_file_value(mem, "memory.max_usage_in_bytes"),
+		  cur = cg_file_value(mem, "memory.usage_in_bytes"),
+		  max = cg_file_value(mem, "memory.limit_in_bytes"),
+		  failcnt = cg_file_value(mem, "memory.failcnt"),
+		  oom = cg_file_key(mem, "memory.oom_control", "oom_kill"),
+		  usage = cg_file_value(acct, "cpuacct.usage"),
+		  periods = cg_file_key(cpu, "cpu.stat", "nr_periods"),
+		  thr = cg_file_key(cpu, "cpu.stat", "nr_throttled"),
+		  thrns = cg_file_key(cpu, "cpu.stat", "throttled_time"),
+		  pcur = cg_file_value(pids, "pids.current"),
+		  pmax = cg_file_value(pids, "pids.max"),
+		  pev = cg_file_key(pids, "pids.events", "max");
 	char a[32], b[32], c[32];
 
 	/* A v1 limit of "no limit" reads as a huge page-aligned number. */
@@ -456,8 +434,8 @@ int cg1_list(struct cg_host *h, FILE *f)
 				g.v1fd[c] = -1;
 			if (cg1_open(&g) < 0)
 				continue;
-			cur = num(g.v1fd[CG1_MEMORY], "memory.usage_in_bytes");
-			max = num(g.v1fd[CG1_MEMORY], "memory.limit_in_bytes");
+			cur = cg_file_value(g.v1fd[CG1_MEMORY], "memory.usage_in_bytes");
+			max = cg_file_value(g.v1fd[CG1_MEMORY], "memory.limit_in_bytes");
 			if (max >= (1LL << 62))
 				max = -2;
 			fprintf(f, "%-20s procs %d, memory %s of %s, pids %lld "
@@ -465,7 +443,7 @@ int cg1_list(struct cg_host *h, FILE *f)
 				cur < 0 ? "?" : cg_fmt_size((uint64_t)cur, a, 32),
 				max == -2 ? "max" : max < 0 ? "?" :
 				cg_fmt_size((uint64_t)max, b, 32),
-				num(g.v1fd[CG1_PIDS], "pids.current"));
+				cg_file_value(g.v1fd[CG1_PIDS], "pids.current"));
 			for (int c = 0; c < CG1_COUNT; c++)
 				if (g.v1fd[c] >= 0)
 					close(g.v1fd[c]);
@@ -480,19 +458,19 @@ int cg1_list(struct cg_host *h, FILE *f)
 
 int cg1_sample(struct cg_group *g, struct cg_sample *s)
 {
-	long long quota = num(g->v1fd[CG1_CPU], "cpu.cfs_quota_us"),
-		  usage = num(g->v1fd[CG1_CPUACCT], "cpuacct.usage");
+	long long quota = cg_file_value(g->v1fd[CG1_CPU], "cpu.cfs_quota_us"),
+		  usage = cg_file_value(g->v1fd[CG1_CPUACCT], "cpuacct.usage");
 
-	s->mem_current = num(g->v1fd[CG1_MEMORY], "memory.usage_in_bytes");
-	s->mem_max = num(g->v1fd[CG1_MEMORY], "memory.limit_in_bytes");
+	s->mem_current = cg_file_value(g->v1fd[CG1_MEMORY], "memory.usage_in_bytes");
+	s->mem_max = cg_file_value(g->v1fd[CG1_MEMORY], "memory.limit_in_bytes");
 	if (s->mem_max >= (1LL << 62))
 		s->mem_max = -2;
 	s->cpu_usage_usec = usage < 0 ? -1 : usage / 1000;
 	s->cpu_quota = quota < 0 ? -2 : quota;
-	s->cpu_period = num(g->v1fd[CG1_CPU], "cpu.cfs_period_us");
-	s->nr_throttled = keyed1(g->v1fd[CG1_CPU], "cpu.stat", "nr_throttled");
-	s->pids_current = num(g->v1fd[CG1_PIDS], "pids.current");
-	s->pids_max = num(g->v1fd[CG1_PIDS], "pids.max");
+	s->cpu_period = cg_file_value(g->v1fd[CG1_CPU], "cpu.cfs_period_us");
+	s->nr_throttled = cg_file_key(g->v1fd[CG1_CPU], "cpu.stat", "nr_throttled");
+	s->pids_current = cg_file_value(g->v1fd[CG1_PIDS], "pids.current");
+	s->pids_max = cg_file_value(g->v1fd[CG1_PIDS], "pids.max");
 	/* v1 has no pressure stall information. */
 	s->psi_cpu = s->psi_mem = s->psi_io = -1;
 	return 0;

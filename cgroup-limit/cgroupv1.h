@@ -18,6 +18,12 @@ int cg1_destroy(struct cg_group *g);
 int cg1_list(struct cg_host *h, FILE *f);
 int cg1_sample(struct cg_group *g, struct cg_sample *s);
 
+/* Shared with cgroup.c: a control file's single value ("max" is -2) and
+ * the value of key in a flat-keyed file ("key value" lines); -1 if
+ * unreadable or absent. */
+long long cg_file_value(int dfd, const char *file);
+long long cg_file_key(int dfd, const char *file, const char *key);
+
 /* Shared with cgroup.c: write a control file, narrated and reported. */
 int cg_write(int dfd, const char *dir, const char *file, const char *value);
 

@@ -170,3 +170,17 @@ int rep_fail_hint(const char *hint, const char *call_fmt, ...)
 	va_end(ap);
 	return ret;
 }
+
+void rep_json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}

@@ -49,6 +49,9 @@ int rep_fail_hint(const char *hint, const char *call_fmt, ...)
 /* The table's hint for the call named at the start of call ("mount(..."). */
 const char *rep_hint_for(const char *call, int err);
 
+/* s as a JSON string, quotes and escapes included, for --json output. */
+void rep_json_str(FILE *f, const char *s);
+
 /* Where the lines go (stderr by default; tests point it at a file). */
 void rep_set_stream(FILE *f);
 

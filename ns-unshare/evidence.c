@@ -143,21 +143,6 @@ static void cgroup_line(const char *all, char *buf, size_t size)
 	snprintf(buf, size, "%.*s", (int)len, p);
 }
 
-/* JSON string escaping for the few free-text fields. */
-static void jstr(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 void ev_report(int flags, const struct ev_snapshot *b,
 	       const struct ev_snapshot *a, int json)
 {
@@ -253,7 +238,7 @@ void ev_report(int flags, const struct ev_snapshot *b,
 				(unsigned long long)before,
 				(unsigned long long)after,
 				moved ? "true" : "false");
-			jstr(stderr, line);
+			rep_json_str(stderr, line);
 			fputc('}', stderr);
 		} else {
 			rep_evidence("%-6s %s:[%llu] -> %s:[%llu]: %s", t->proc,

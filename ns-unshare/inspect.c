@@ -25,6 +25,7 @@
 #include "inspect.h"
 #include "mountinfo.h"
 #include "nstable.h"
+#include "report.h"
 
 /* A map file with padding squeezed and lines joined by "; ". */
 static void read_map(int dfd, const char *name, char *out, size_t size)
@@ -250,20 +251,6 @@ void insp_print(FILE *f, const struct insp_info *i,
 	fprintf(f, "  %-13s %s\n", "/ propagation", i->root_prop);
 }
 
-static void jstr(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 void insp_print_json(FILE *f, const struct insp_info *i,
 		     const struct insp_info *ref, const char *ref_name)
 {
@@ -271,18 +258,18 @@ void insp_print_json(FILE *f, const struct insp_info *i,
 
 	fprintf(f, "{\"pid\": %d, \"ppid\": %d, \"comm\": ", (int)i->pid,
 		(int)i->ppid);
-	jstr(f, i->comm);
+	rep_json_str(f, i->comm);
 	fprintf(f, ", \"compared_with\": ");
-	jstr(f, ref_name);
+	rep_json_str(f, ref_name);
 	fprintf(f, ", \"namespaces\": {");
 	for (t = 0; t < nst_count; t++)
 		fprintf(f, "%s\"%s\": {\"inode\": %" PRIu64 ", \"differs\": "
 			"%s}", t ? ", " : "", nst_types[t].proc, i->ns[t],
 			i->ns[t] != ref->ns[t] ? "true" : "false");
 	fprintf(f, "}, \"uid_map\": ");
-	jstr(f, i->uid_map);
+	rep_json_str(f, i->uid_map);
 	fprintf(f, ", \"gid_map\": ");
-	jstr(f, i->gid_map);
+	rep_json_str(f, i->gid_map);
 	fprintf(f, ", \"capabilities\": {\"inheritable\": \"%016" PRIx64
 		"\", \"permitted\": \"%016" PRIx64 "\", \"effective\": \"%016"
 		PRIx64 "\", \"bounding\": \"%016" PRIx64 "\", \"ambient\": "
@@ -290,11 +277,11 @@ void insp_print_json(FILE *f, const struct insp_info *i,
 		i->cap_bnd, i->cap_amb);
 	fprintf(f, ", \"no_new_privs\": %d, \"seccomp\": %d, \"cgroup\": ",
 		i->no_new_privs, i->seccomp);
-	jstr(f, i->cgroup);
+	rep_json_str(f, i->cgroup);
 	fprintf(f, ", \"root\": ");
-	jstr(f, i->root);
+	rep_json_str(f, i->root);
 	fprintf(f, ", \"root_propagation\": ");
-	jstr(f, i->root_prop);
+	rep_json_str(f, i->root_prop);
 	fprintf(f, "}\n");
 }
 

@@ -108,6 +108,14 @@ START_TEST(test_rep_evidence_quiet)
 }
 END_TEST
 
+START_TEST(test_rep_json_str_escapes)
+{
+	rep_json_str(mem, "a\"b\\c\nd");
+	fflush(mem);
+	ck_assert_str_eq(buf, "\"a\\\"b\\\\c\\u000ad\"");
+}
+END_TEST
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -122,6 +130,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_rep_fail_hint_overrides_table);
 	tcase_add_test(tc, test_rep_hint_for_matches_whole_call_name);
 	tcase_add_test(tc, test_rep_evidence_quiet);
+	tcase_add_test(tc, test_rep_json_str_escapes);
 	suite_add_tcase(s, tc);
 	return s;
 }
