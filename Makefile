@@ -40,7 +40,8 @@ cgroup-limit_SRC := cgroup-limit/limit.c cgroup-limit/cgroup.c \
 		    cgroup-limit/cgroupv1.c cgroup-limit/watch.c \
 		    cgroup-limit/main.c
 cg-workload_SRC	:= cgroup-limit/limit.c cgroup-limit/workload.c
-netns-veth_SRC	:= netns-veth/netns.c netns-veth/main.c
+netns-veth_SRC	:= netns-veth/netns.c netns-veth/nat.c netns-veth/tc.c \
+		   netns-veth/transfer.c netns-veth/main.c
 timens_SRC	:= ns-unshare/ns.c timens/timens.c timens/main.c
 # timens joins when its main.c lands.
 BINS	+= $(if $(wildcard timens/main.c),timens)
@@ -57,7 +58,8 @@ MANS	:= chroot-demo/chroot-demo.8 pivot/pivot.8 ns-unshare/ns-unshare.8 \
 
 UNIT_SRC := $(wildcard tests/unit/check_*.c)
 UNIT_MODS := chroot-demo/chroot.c pivot/pivot.c ns-unshare/ns.c \
-	     ns-unshare/idmap.c timens/timens.c cgroup-limit/limit.c
+	     ns-unshare/idmap.c timens/timens.c cgroup-limit/limit.c \
+	     netns-veth/tc.c
 UNIT_INC := $(addprefix -I,$(sort $(dir $(UNIT_MODS))))
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)

@@ -13,20 +13,32 @@
 #include <unistd.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/pkt_sched.h>
 #include <linux/veth.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 
 #include "netlink.h"
 #include "report.h"
 
 int nl_open(void)
 {
+	return nl_open_proto(NETLINK_ROUTE);
+}
+
+int nl_open_proto(int proto)
+{
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	int fd;
 
 	/* The socket belongs to the network namespace it is made in. */
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
 	if (fd < 0)
-		return rep_fail("socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)");
+		return rep_fail("socket(AF_NETLINK, SOCK_RAW, %s)",
+				proto == NETLINK_ROUTE ? "NETLINK_ROUTE" :
+				proto == NETLINK_NETFILTER ?
+				"NETLINK_NETFILTER" : "?");
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		rep_fail("bind(AF_NETLINK)");
 		close(fd);
@@ -105,12 +117,14 @@ void nl_parse_attrs(const struct nlmsghdr *m, size_t hdrlen,
 	rta = (struct rtattr *)((char *)NLMSG_DATA(m) + NLMSG_ALIGN(hdrlen));
 	len = (int)m->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(hdrlen));
 	for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
-		if (rta->rta_type <= max && !tb[rta->rta_type])
-			tb[rta->rta_type] = rta;
+		if ((rta->rta_type & NLA_TYPE_MASK) <= max &&
+		    !tb[rta->rta_type & NLA_TYPE_MASK])
+			tb[rta->rta_type & NLA_TYPE_MASK] = rta;
 }
 
 /* The decoder: how each attribute's payload is shown. */
-enum nl_kind { K_RAW, K_STR, K_U32, K_U8, K_ADDR, K_NEST, K_PEER, K_IFAF };
+enum nl_kind { K_RAW, K_STR, K_U32, K_U8, K_ADDR, K_NEST, K_PEER, K_IFAF,
+	       K_BE32, K_BE64, K_EXPRS, K_COMMENT, K_TBF };
 
 struct nl_attr_name {
 	int type;
@@ -163,6 +177,50 @@ static const struct nl_attr_name route_attrs[] = {
 	{ -1, NULL, K_RAW, NULL },
 };
 
+static const struct nl_attr_name tbf_attrs[] = {
+	{ TCA_TBF_PARMS, "TCA_TBF_PARMS", K_TBF, NULL },
+	{ TCA_TBF_BURST, "TCA_TBF_BURST", K_U32, NULL },
+	{ TCA_TBF_RATE64, "TCA_TBF_RATE64", K_RAW, NULL },
+	{ -1, NULL, K_RAW, NULL },
+};
+
+static const struct nl_attr_name qdisc_attrs[] = {
+	{ TCA_KIND, "TCA_KIND", K_STR, NULL },
+	{ TCA_OPTIONS, "TCA_OPTIONS", K_NEST, tbf_attrs },
+	{ -1, NULL, K_RAW, NULL },
+};
+
+/* nftables: every number is big-endian on the wire. */
+static const struct nl_attr_name nft_table_attrs[] = {
+	{ NFTA_TABLE_NAME, "NFTA_TABLE_NAME", K_STR, NULL },
+	{ NFTA_TABLE_USERDATA, "NFTA_TABLE_USERDATA", K_COMMENT, NULL },
+	{ -1, NULL, K_RAW, NULL },
+};
+
+static const struct nl_attr_name nft_hook_attrs[] = {
+	{ NFTA_HOOK_HOOKNUM, "NFTA_HOOK_HOOKNUM", K_BE32, NULL },
+	{ NFTA_HOOK_PRIORITY, "NFTA_HOOK_PRIORITY", K_BE32, NULL },
+	{ -1, NULL, K_RAW, NULL },
+};
+
+static const struct nl_attr_name nft_chain_attrs[] = {
+	{ NFTA_CHAIN_TABLE, "NFTA_CHAIN_TABLE", K_STR, NULL },
+	{ NFTA_CHAIN_NAME, "NFTA_CHAIN_NAME", K_STR, NULL },
+	{ NFTA_CHAIN_HOOK, "NFTA_CHAIN_HOOK", K_NEST, nft_hook_attrs },
+	{ NFTA_CHAIN_TYPE, "NFTA_CHAIN_TYPE", K_STR, NULL },
+	{ NFTA_CHAIN_POLICY, "NFTA_CHAIN_POLICY", K_BE32, NULL },
+	{ -1, NULL, K_RAW, NULL },
+};
+
+static const struct nl_attr_name nft_rule_attrs[] = {
+	{ NFTA_RULE_TABLE, "NFTA_RULE_TABLE", K_STR, NULL },
+	{ NFTA_RULE_CHAIN, "NFTA_RULE_CHAIN", K_STR, NULL },
+	{ NFTA_RULE_HANDLE, "NFTA_RULE_HANDLE", K_BE64, NULL },
+	{ NFTA_RULE_EXPRESSIONS, "NFTA_RULE_EXPRESSIONS", K_EXPRS, NULL },
+	{ NFTA_RULE_USERDATA, "NFTA_RULE_USERDATA", K_COMMENT, NULL },
+	{ -1, NULL, K_RAW, NULL },
+};
+
 struct out {
 	char *p;
 	size_t left;
@@ -197,6 +255,22 @@ static void put_ifinfo(struct out *o, const struct ifinfomsg *ifi)
 static void put_attrs(struct out *o, const struct rtattr *rta, int len,
 		      const struct nl_attr_name *names);
 
+/* A rule's expressions by name only: the order is what matters. */
+static void put_exprs(struct out *o, const struct rtattr *rta, int len)
+{
+	put(o, "{");
+	for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
+		struct rtattr *e = RTA_DATA(rta);
+		int elen = (int)RTA_PAYLOAD(rta);
+
+		for (; RTA_OK(e, elen); e = RTA_NEXT(e, elen))
+			if ((e->rta_type & NLA_TYPE_MASK) == NFTA_EXPR_NAME)
+				put(o, " %.*s", (int)strnlen(RTA_DATA(e),
+				    RTA_PAYLOAD(e)), (char *)RTA_DATA(e));
+	}
+	put(o, " }");
+}
+
 static void put_attr(struct out *o, const struct rtattr *rta,
 		     const struct nl_attr_name *names)
 {
@@ -205,7 +279,7 @@ static void put_attr(struct out *o, const struct rtattr *rta,
 	int plen = (int)RTA_PAYLOAD(rta);
 	char ip[INET6_ADDRSTRLEN];
 
-	while (a->name && a->type != rta->rta_type)
+	while (a->name && a->type != (rta->rta_type & NLA_TYPE_MASK))
 		a++;
 	if (!a->name) {
 		put(o, " attr%d(%d bytes)", rta->rta_type, plen);
@@ -230,6 +304,31 @@ static void put_attr(struct out *o, const struct rtattr *rta,
 	case K_U8:
 		if (plen >= 1)
 			put(o, "=%u", *(const uint8_t *)d);
+		break;
+	case K_BE32:
+		if (plen >= 4)
+			put(o, "=%d", (int)ntohl(*(const uint32_t *)d));
+		break;
+	case K_BE64:
+		if (plen >= 8)
+			put(o, "=%u", ntohl(((const uint32_t *)d)[1]));
+		break;
+	case K_EXPRS:
+		put_exprs(o, d, plen);
+		break;
+	case K_COMMENT:
+		/* nft's user data: TLVs; type 0 is the comment. */
+		if (plen >= 3 && ((const uint8_t *)d)[0] == 0)
+			put(o, "=\"%.*s\"", (int)strnlen((const char *)d + 2,
+			    ((const uint8_t *)d)[1]), (const char *)d + 2);
+		break;
+	case K_TBF:
+		if (plen >= (int)sizeof(struct tc_tbf_qopt)) {
+			const struct tc_tbf_qopt *q = d;
+
+			put(o, "{ rate=%u B/s limit=%u B }", q->rate.rate,
+			    q->limit);
+		}
 		break;
 	case K_ADDR:
 		if (plen == 4 || plen == 16)
@@ -267,7 +366,23 @@ static void put_attrs(struct out *o, const struct rtattr *rta, int len,
 
 static const char *type_name(int type)
 {
+	static const char *const nft[] = {
+		[NFT_MSG_NEWTABLE] = "NFT_MSG_NEWTABLE",
+		[NFT_MSG_GETTABLE] = "NFT_MSG_GETTABLE",
+		[NFT_MSG_DELTABLE] = "NFT_MSG_DELTABLE",
+		[NFT_MSG_NEWCHAIN] = "NFT_MSG_NEWCHAIN",
+		[NFT_MSG_DELCHAIN] = "NFT_MSG_DELCHAIN",
+		[NFT_MSG_NEWRULE] = "NFT_MSG_NEWRULE",
+		[NFT_MSG_GETRULE] = "NFT_MSG_GETRULE",
+		[NFT_MSG_DELRULE] = "NFT_MSG_DELRULE",
+	};
+
+	if ((type >> 8) == NFNL_SUBSYS_NFTABLES &&
+	    (size_t)(type & 0xff) < sizeof(nft) / sizeof(nft[0]))
+		return nft[type & 0xff];
 	switch (type) {
+	case RTM_NEWQDISC: return "RTM_NEWQDISC";
+	case RTM_DELQDISC: return "RTM_DELQDISC";
 	case RTM_NEWLINK: return "RTM_NEWLINK";
 	case RTM_DELLINK: return "RTM_DELLINK";
 	case RTM_GETLINK: return "RTM_GETLINK";
@@ -288,6 +403,7 @@ static void put_flags(struct out *o, unsigned int f)
 		{ NLM_F_DUMP, "NLM_F_DUMP" }, { NLM_F_CREATE, "NLM_F_CREATE" },
 		{ NLM_F_EXCL, "NLM_F_EXCL" },
 		{ NLM_F_REPLACE, "NLM_F_REPLACE" },
+		{ NLM_F_APPEND, "NLM_F_APPEND" },
 	};
 	const char *sep = " ";
 	size_t i;
@@ -335,6 +451,27 @@ const char *nl_describe(const struct nlmsghdr *n, char *buf, size_t size)
 		    ifa->ifa_prefixlen, ifa->ifa_index);
 		break;
 	}
+	case RTM_NEWQDISC: case RTM_DELQDISC: {
+		const struct tcmsg *tcm = h;
+
+		hlen = sizeof(*tcm);
+		names = qdisc_attrs;
+		put(&o, " tcm_ifindex=%d tcm_parent=%s", tcm->tcm_ifindex,
+		    tcm->tcm_parent == TC_H_ROOT ? "TC_H_ROOT" : "?");
+		break;
+	}
+	case NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWTABLE:
+	case NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_DELTABLE:
+		names = nft_table_attrs;
+		break;
+	case NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWCHAIN:
+	case NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_DELCHAIN:
+		names = nft_chain_attrs;
+		break;
+	case NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWRULE:
+	case NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_DELRULE:
+		names = nft_rule_attrs;
+		break;
 	case RTM_NEWROUTE: case RTM_DELROUTE: case RTM_GETROUTE: {
 		const struct rtmsg *rtm = h;
 
@@ -346,6 +483,13 @@ const char *nl_describe(const struct nlmsghdr *n, char *buf, size_t size)
 		    rtm->rtm_dst_len, rtm->rtm_table);
 		break;
 	}
+	}
+	if ((n->nlmsg_type >> 8) == NFNL_SUBSYS_NFTABLES) {
+		const struct nfgenmsg *g = h;
+
+		hlen = sizeof(*g);
+		put(&o, " %s", g->nfgen_family == NFPROTO_IPV4 ?
+		    "NFPROTO_IPV4" : "NFPROTO_UNSPEC");
 	}
 	if (names)
 		put_attrs(&o, (const struct rtattr *)((const char *)h +
@@ -430,4 +574,117 @@ int nl_dump(int fd, struct nlmsghdr *n,
 				return -1;
 		}
 	}
+}
+
+/* --- nfnetlink batches --- */
+
+void nl_batch_init(struct nl_batch *b, int subsys)
+{
+	struct nlmsghdr *n = (struct nlmsghdr *)b->buf;
+	struct nfgenmsg *g = NLMSG_DATA(n);
+
+	memset(b, 0, sizeof(*b));
+	n->nlmsg_len = NLMSG_LENGTH(sizeof(*g));
+	n->nlmsg_type = NFNL_MSG_BATCH_BEGIN;
+	n->nlmsg_flags = NLM_F_REQUEST;
+	g->nfgen_family = AF_UNSPEC;
+	g->version = NFNETLINK_V0;
+	/* Which subsystem the whole batch is for. */
+	g->res_id = htons((uint16_t)subsys);
+	b->len = NLMSG_ALIGN(n->nlmsg_len);
+}
+
+/* Account for the message being built. */
+static void batch_close_last(struct nl_batch *b)
+{
+	if (b->last) {
+		b->len = (size_t)((char *)b->last - b->buf) +
+			 NLMSG_ALIGN(b->last->nlmsg_len);
+		b->last = NULL;
+	}
+}
+
+struct nlmsghdr *nl_batch_add(struct nl_batch *b, int type, int flags,
+			      int family)
+{
+	static uint32_t seq = 1u << 20;
+	struct nlmsghdr *n;
+	struct nfgenmsg *g;
+
+	batch_close_last(b);
+	if (b->len + NLMSG_SPACE(sizeof(*g)) * 2 > sizeof(b->buf)) {
+		errno = EMSGSIZE;
+		return NULL;
+	}
+	n = (struct nlmsghdr *)(b->buf + b->len);
+	memset(n, 0, NLMSG_SPACE(sizeof(*g)));
+	n->nlmsg_len = NLMSG_LENGTH(sizeof(*g));
+	n->nlmsg_type = (uint16_t)type;
+	n->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | NLM_F_ACK | flags);
+	n->nlmsg_seq = ++seq;
+	g = NLMSG_DATA(n);
+	g->nfgen_family = (uint8_t)family;
+	g->version = NFNETLINK_V0;
+	if (!b->count++)
+		b->first_seq = n->nlmsg_seq;
+	b->last = n;
+	return n;
+}
+
+size_t nl_batch_room(const struct nl_batch *b, const struct nlmsghdr *n)
+{
+	/* Keep room for the end-of-batch message. */
+	return sizeof(b->buf) - (size_t)((const char *)n - b->buf) -
+	       NLMSG_SPACE(sizeof(struct nfgenmsg));
+}
+
+int nl_batch_commit(int fd, struct nl_batch *b, const char *effect)
+{
+	char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlmsghdr *n, *m;
+	char desc[1024];
+	int acked = 0, i;
+	ssize_t len;
+
+	batch_close_last(b);
+	n = (struct nlmsghdr *)(b->buf + b->len);
+	memset(n, 0, NLMSG_SPACE(sizeof(struct nfgenmsg)));
+	n->nlmsg_len = NLMSG_LENGTH(sizeof(struct nfgenmsg));
+	n->nlmsg_type = NFNL_MSG_BATCH_END;
+	n->nlmsg_flags = NLM_F_REQUEST;
+	((struct nfgenmsg *)NLMSG_DATA(n))->res_id =
+		((struct nfgenmsg *)NLMSG_DATA((struct nlmsghdr *)b->buf))->res_id;
+	if (send(fd, b->buf, b->len + NLMSG_ALIGN(n->nlmsg_len), 0) < 0)
+		return -1;
+	/* One ACK per message; the first error aborts the whole batch. */
+	while (acked < b->count) {
+		len = nl_recv(fd, buf, sizeof(buf));
+		if (len < 0)
+			return -1;
+		for (m = (struct nlmsghdr *)buf; NLMSG_OK(m, (size_t)len);
+		     m = NLMSG_NEXT(m, len)) {
+			struct nlmsgerr *e = NLMSG_DATA(m);
+
+			if (m->nlmsg_type != NLMSG_ERROR ||
+			    m->nlmsg_seq < b->first_seq ||
+			    m->nlmsg_seq >= b->first_seq + (uint32_t)b->count)
+				continue;
+			if (e->error) {
+				errno = -e->error;
+				return -1;
+			}
+			acked++;
+		}
+	}
+	if (rep_level < REP_NARRATE)
+		return 0;
+	/* Narrate the messages in order, once the kernel took them all. */
+	m = (struct nlmsghdr *)b->buf;
+	m = (struct nlmsghdr *)((char *)m + NLMSG_ALIGN(m->nlmsg_len));
+	for (i = 0; i < b->count; i++) {
+		rep_step(0, i == b->count - 1 ? effect : NULL,
+			 "nl_batch(%s)", nl_describe(m, desc, sizeof(desc)));
+		m = (struct nlmsghdr *)((char *)m + NLMSG_ALIGN(m->nlmsg_len));
+	}
+	return 0;
 }

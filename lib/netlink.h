@@ -23,6 +23,8 @@ struct nl_req {
 /* Open a NETLINK_ROUTE socket in the current network namespace.
  * Returns the fd, or -1 (reported). */
 int nl_open(void);
+/* The same for another netlink family (NETLINK_NETFILTER for nftables). */
+int nl_open_proto(int proto);
 
 /* Start a request of type with flags (NLM_F_REQUEST is added), whose
  * family header of hdrlen bytes is copied from hdr. */
@@ -64,5 +66,33 @@ int nl_dump(int fd, struct nlmsghdr *n,
  * indexed by type into tb[0..max] (NULL when absent). */
 void nl_parse_attrs(const struct nlmsghdr *m, size_t hdrlen,
 		    struct rtattr **tb, int max);
+
+/*
+ * An nfnetlink batch (nftables' transaction): NFNL_MSG_BATCH_BEGIN, the
+ * messages, NFNL_MSG_BATCH_END.  The kernel applies all of the messages
+ * or none of them.
+ */
+#define NL_BATCH_SIZE	8192
+
+struct nl_batch {
+	char buf[NL_BATCH_SIZE] __attribute__((aligned(NLMSG_ALIGNTO)));
+	size_t len;		/* bytes of complete messages in buf */
+	struct nlmsghdr *last;	/* the message being built, or NULL */
+	uint32_t first_seq;
+	int count;
+};
+
+/* Start a batch for nfnetlink subsystem subsys (NFNL_SUBSYS_NFTABLES). */
+void nl_batch_init(struct nl_batch *b, int subsys);
+/* Append a message of type (subsystem << 8 | msg) for protocol family
+ * (NFPROTO_*) with flags; add its attributes with nl_addattr_*(n,
+ * nl_batch_room(b, n), ...).  NULL with errno EMSGSIZE when full. */
+struct nlmsghdr *nl_batch_add(struct nl_batch *b, int type, int flags,
+			      int family);
+size_t nl_batch_room(const struct nl_batch *b, const struct nlmsghdr *n);
+/* Close the batch, send it and read an ACK per message.  Under -v each
+ * message is narrated decoded.  0, or -1 with the first error in errno
+ * (not reported: the caller knows the object). */
+int nl_batch_commit(int fd, struct nl_batch *b, const char *effect);
 
 #endif

@@ -23,6 +23,7 @@
 #include <linux/if_link.h>
 #include <linux/veth.h>
 
+#include "fileio.h"
 #include "netlink.h"
 #include "netns.h"
 #include "report.h"
@@ -778,4 +779,157 @@ int nv_del_all(void)
 			count++;
 	}
 	return ret < 0 ? -1 : count;
+}
+
+/* --- what a namespace's addresses and routes are; routing between --- */
+
+struct ifaddr4 {
+	int index;
+	uint32_t addr;
+	int prefix;
+	int found;
+};
+
+static int ifaddr4_cb(const struct nlmsghdr *m, void *arg)
+{
+	const struct ifaddrmsg *ifa = NLMSG_DATA(m);
+	struct rtattr *tb[IFA_MAX + 1];
+	struct ifaddr4 *a = arg;
+
+	if (m->nlmsg_type != RTM_NEWADDR || ifa->ifa_family != AF_INET ||
+	    (int)ifa->ifa_index != a->index || a->found)
+		return 0;
+	nl_parse_attrs(m, sizeof(*ifa), tb, IFA_MAX);
+	if (!tb[IFA_LOCAL])
+		return 0;
+	memcpy(&a->addr, RTA_DATA(tb[IFA_LOCAL]), 4);
+	a->addr = ntohl(a->addr);
+	a->prefix = ifa->ifa_prefixlen;
+	a->found = 1;
+	return 0;
+}
+
+int nv_ifaddr4(const char *dev, uint32_t *addr, int *prefix)
+{
+	struct ifaddrmsg ifa = { .ifa_family = AF_INET };
+	struct ifaddr4 a = { 0 };
+	struct nl_req r;
+	int nl;
+
+	a.index = (int)if_nametoindex(dev);
+	if (!a.index)
+		return 0;
+	nl = nl_open();
+	if (nl < 0)
+		return -1;
+	nl_init(&r, RTM_GETADDR, 0, &ifa, sizeof(ifa));
+	if (nl_dump(nl, &r.n, ifaddr4_cb, &a) < 0) {
+		rep_fail("RTM_GETADDR dump");
+		close(nl);
+		return -1;
+	}
+	close(nl);
+	*addr = a.addr;
+	*prefix = a.prefix;
+	return a.found;
+}
+
+static int gateway_cb(const struct nlmsghdr *m, void *arg)
+{
+	const struct rtmsg *rtm = NLMSG_DATA(m);
+	struct rtattr *tb[RTA_MAX + 1];
+	struct ifaddr4 *g = arg;
+
+	if (m->nlmsg_type != RTM_NEWROUTE || rtm->rtm_family != AF_INET ||
+	    rtm->rtm_dst_len || rtm->rtm_table != RT_TABLE_MAIN || g->found)
+		return 0;
+	nl_parse_attrs(m, sizeof(*rtm), tb, RTA_MAX);
+	if (!tb[RTA_GATEWAY])
+		return 0;
+	memcpy(&g->addr, RTA_DATA(tb[RTA_GATEWAY]), 4);
+	g->addr = ntohl(g->addr);
+	g->found = 1;
+	return 0;
+}
+
+int nv_gateway4(uint32_t *gw)
+{
+	struct rtmsg rtm = { .rtm_family = AF_INET };
+	struct ifaddr4 g = { 0 };
+	struct nl_req r;
+	int nl = nl_open();
+
+	if (nl < 0)
+		return -1;
+	nl_init(&r, RTM_GETROUTE, 0, &rtm, sizeof(rtm));
+	if (nl_dump(nl, &r.n, gateway_cb, &g) < 0) {
+		rep_fail("RTM_GETROUTE dump");
+		close(nl);
+		return -1;
+	}
+	close(nl);
+	*gw = g.addr;
+	return g.found;
+}
+
+int nv_route(int add, const struct nv_subnet *dst, uint32_t gw)
+{
+	struct rtmsg rtm = { .rtm_family = AF_INET,
+			     .rtm_dst_len = (uint8_t)dst->prefix,
+			     .rtm_table = RT_TABLE_MAIN,
+			     .rtm_protocol = RTPROT_BOOT,
+			     .rtm_scope = RT_SCOPE_UNIVERSE,
+			     .rtm_type = RTN_UNICAST };
+	uint32_t d = htonl(dst->net), g = htonl(gw);
+	char ds[INET_ADDRSTRLEN], gs[INET_ADDRSTRLEN], effect[128];
+	struct nl_req r;
+	int nl = nl_open();
+
+	if (nl < 0)
+		return -1;
+	inet_ntop(AF_INET, &d, ds, sizeof(ds));
+	inet_ntop(AF_INET, &g, gs, sizeof(gs));
+	/* ip route add NET/PREFIX via GW: the kernel finds the link that
+	 * reaches GW itself (it must be on a directly connected subnet). */
+	nl_init(&r, add ? RTM_NEWROUTE : RTM_DELROUTE,
+		add ? NLM_F_CREATE | NLM_F_EXCL : 0, &rtm, sizeof(rtm));
+	nl_addattr_l(&r.n, sizeof(r), RTA_DST, &d, 4);
+	if (add)
+		nl_addattr_l(&r.n, sizeof(r), RTA_GATEWAY, &g, 4);
+	if (add)
+		snprintf(effect, sizeof(effect), "packets for %s/%d go to %s",
+			 ds, dst->prefix, gs);
+	else
+		snprintf(effect, sizeof(effect), "no route for %s/%d", ds,
+			 dst->prefix);
+	if (nl_talk(nl, &r.n, effect) < 0) {
+		if (add)
+			rep_fail("RTM_NEWROUTE %s/%d via %s", ds, dst->prefix,
+				 gs);
+		else
+			rep_fail("RTM_DELROUTE %s/%d", ds, dst->prefix);
+		close(nl);
+		return -1;
+	}
+	close(nl);
+	return 0;
+}
+
+#define FORWARD_SYSCTL	"/proc/sys/net/ipv4/ip_forward"
+
+int nv_forward(int on, const char *effect)
+{
+	char buf[16];
+	int was;
+
+	/* /proc/sys/net shows the namespace of the process that opens it. */
+	if (file_read_line_at(AT_FDCWD, FORWARD_SYSCTL, buf, sizeof(buf)) < 0)
+		return rep_fail("read(\"%s\")", FORWARD_SYSCTL);
+	was = atoi(buf) ? 1 : 0;
+	if (on < 0 || on == was)
+		return was;
+	if (file_write_at(AT_FDCWD, FORWARD_SYSCTL, on ? "1" : "0") < 0)
+		return rep_fail("write(\"%s\", \"%d\")", FORWARD_SYSCTL, on);
+	rep_step(0, effect, "write(\"%s\", \"%d\")", FORWARD_SYSCTL, on);
+	return was;
 }

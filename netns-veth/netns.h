@@ -80,6 +80,21 @@ int nv_link_del(const char *full);
 /* Delete every NV_PREFIX link and namespace.  Number deleted, or -1. */
 int nv_del_all(void);
 
+/* The first IPv4 address on dev in this namespace (host byte order) and
+ * its prefix length: 1, 0 if it has none, -1 (reported). */
+int nv_ifaddr4(const char *dev, uint32_t *addr, int *prefix);
+
+/* The IPv4 default gateway of this namespace: 1, 0 if none, -1. */
+int nv_gateway4(uint32_t *gw);
+
+/* ip route add|del NET/PREFIX [via GW] in this namespace (host byte
+ * order).  0 or -1 (reported). */
+int nv_route(int add, const struct nv_subnet *dst, uint32_t gw);
+
+/* Set net.ipv4.ip_forward of this namespace to on (0 or 1; -1 only
+ * reads it), narrating effect.  The old value, or -1 (reported). */
+int nv_forward(int on, const char *effect);
+
 /* Print the tool's namespaces, links and addresses on f.  0 or -1. */
 int nv_list(FILE *f);
 

@@ -10,7 +10,7 @@ packages_for() {
 	case "$1" in
 	build) echo gcc make libc6-dev pkg-config libcap-dev ;;
 	rootfs) echo busybox-static ;;
-	check) echo check bats util-linux shellcheck man-db expect jq file iproute2 ;;
+	check) echo check bats util-linux shellcheck man-db expect jq file iproute2 nftables ;;
 	vm) echo qemu-system-x86 kmod busybox-static xz-utils zstd ;;
 	*)
 		echo "deps.sh: unknown group '$1'" >&2

@@ -117,3 +117,29 @@ kill_fixtures() {
 	done
 	FIXTURE_PIDS=()
 }
+
+# Run the bash script $1 in a scratch `unshare --net --mount` with its own
+# tmpfs /run and lo up.  Afterwards the scratch host must have the same
+# links, addresses, /run/netns entries, nftables ruleset and ip_forward
+# as before: a leftover fails.
+# shellcheck disable=SC2016 # the script is expanded by the inner bash
+scratch_net() {
+	PING="$ROOTFS/bin/busybox ping" unshare --net --mount bash -c '
+		set -euo pipefail
+		mount -t tmpfs ctk-run /run
+		ip link set lo up
+		state() {
+			ip -o link | awk -F": " "{ print \$2 }"
+			ip -o addr | awk "{ print \$2, \$4 }"
+			ls -A /run/netns 2>/dev/null || true
+			nft list ruleset
+			cat /proc/sys/net/ipv4/ip_forward
+		}
+		before=$(state)
+		bash -euo pipefail -c "$1"
+		after=$(state)
+		if [ "$after" != "$before" ]; then
+			echo "leftovers: $(diff <(echo "$before") <(echo "$after") | grep "^>" | tr "\n" " ")" >&2
+			exit 99
+		fi' scratch "$1"
+}

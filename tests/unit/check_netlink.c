@@ -6,6 +6,9 @@
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/veth.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 
 #include "netlink.h"
 #include "suites.h"
@@ -153,6 +156,49 @@ START_TEST(test_nl_parse_attrs_indexes_by_type)
 }
 END_TEST
 
+START_TEST(test_nl_batch_frames_begin_messages_end)
+{
+	struct nl_batch b;
+	struct nlmsghdr *n, *begin = (struct nlmsghdr *)b.buf;
+	struct nfgenmsg *g;
+	char desc[256];
+
+	nl_batch_init(&b, NFNL_SUBSYS_NFTABLES);
+	ck_assert_uint_eq(begin->nlmsg_type, NFNL_MSG_BATCH_BEGIN);
+	g = NLMSG_DATA(begin);
+	ck_assert_uint_eq(ntohs(g->res_id), NFNL_SUBSYS_NFTABLES);
+	n = nl_batch_add(&b, NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWTABLE,
+			 NLM_F_CREATE, NFPROTO_IPV4);
+	ck_assert_ptr_eq(n, (char *)begin + NLMSG_ALIGN(begin->nlmsg_len));
+	ck_assert_uint_eq(n->nlmsg_flags,
+			  NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE);
+	ck_assert_int_eq(nl_addattr_str(n, nl_batch_room(&b, n),
+					NFTA_TABLE_NAME, "ctk"), 0);
+	ck_assert_uint_eq(((struct nfgenmsg *)NLMSG_DATA(n))->nfgen_family,
+			  NFPROTO_IPV4);
+	ck_assert_str_eq(nl_describe(n, desc, sizeof(desc)),
+			 "NFT_MSG_NEWTABLE NLM_F_REQUEST|NLM_F_ACK|"
+			 "NLM_F_CREATE NFPROTO_IPV4 NFTA_TABLE_NAME=\"ctk\"");
+	ck_assert_int_eq(b.count, 1);
+	ck_assert_uint_eq(b.first_seq, n->nlmsg_seq);
+}
+END_TEST
+
+START_TEST(test_nl_batch_full_is_emsgsize)
+{
+	struct nl_batch b;
+	int i;
+
+	nl_batch_init(&b, NFNL_SUBSYS_NFTABLES);
+	for (i = 0; i < 1000; i++)
+		if (!nl_batch_add(&b, NFNL_SUBSYS_NFTABLES << 8 |
+				  NFT_MSG_NEWRULE, 0, NFPROTO_IPV4))
+			break;
+	ck_assert_int_lt(i, 1000);
+	ck_assert_int_eq(errno, EMSGSIZE);
+}
+END_TEST
+
 Suite *netlink_suite(void)
 {
 	Suite *s = suite_create("netlink");
@@ -168,6 +214,8 @@ Suite *netlink_suite(void)
 	tcase_add_test(tc, test_nl_describe_addr_request);
 	tcase_add_test(tc, test_nl_describe_truncates);
 	tcase_add_test(tc, test_nl_parse_attrs_indexes_by_type);
+	tcase_add_test(tc, test_nl_batch_frames_begin_messages_end);
+	tcase_add_test(tc, test_nl_batch_full_is_emsgsize);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -15,5 +15,6 @@ Suite *idmap_suite(void);
 Suite *timens_suite(void);
 Suite *limit_suite(void);
 Suite *netlink_suite(void);
+Suite *tc_suite(void);
 
 #endif

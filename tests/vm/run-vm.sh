@@ -36,7 +36,7 @@ set -euo pipefail
 # Without the required ones the guest cannot mount its root.
 REQUIRED_MODULES=(virtio_pci 9pnet_virtio 9p overlay)
 OPTIONAL_MODULES=(virtio_blk virtio_net veth bridge nf_tables nft_nat
-	nft_chain_nat nft_masq sch_tbf)
+	nft_chain_nat nft_masq nft_fib_ipv4 sch_tbf)
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 cache=${CTK_VM_CACHE:-/var/cache/ctk-vm}
