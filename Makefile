@@ -7,6 +7,7 @@
 #                     unit, integration and vm tiers; ends "N passed,
 #                     N failed, N skipped"
 #   make vm-check     the vm tier alone (QEMU guest, pure cgroup v2)
+#   make bench        start latency and memory against the peer tools
 #   make install      PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -20,7 +21,8 @@ CC	?= cc
 CFLAGS	?= -O2 -g
 WERROR	?=
 XCFLAGS	:= -std=gnu11 -Wall -Wextra $(if $(WERROR),-Werror) \
-	   -Ilib -Ins-unshare -Itimens -Icgroup-limit -Inetns-veth -MMD -MP
+	   -Ilib -Ins-unshare -Ipivot -Itimens -Icgroup-limit -Inetns-veth \
+	   -Iminicontainer -MMD -MP
 LDFLAGS	?=
 
 LIB_SRC	:= lib/report.c lib/fileio.c lib/nstable.c lib/cli.c lib/mountinfo.c \
@@ -30,7 +32,7 @@ LIBCTK	:= $(B)/libctk.a
 
 # One binary per primitive: NAME_SRC lists its module and main.c.
 BINS	:= chroot-demo pivot ns-unshare ns-enter ns-inspect cgroup-limit \
-	   cg-workload netns-veth
+	   cg-workload netns-veth minicontainer
 chroot-demo_SRC := chroot-demo/chroot.c chroot-demo/main.c
 pivot_SRC	:= ns-unshare/ns.c pivot/pivot.c pivot/main.c
 ns-enter_SRC	:= ns-unshare/join.c ns-unshare/enter-main.c
@@ -43,6 +45,15 @@ cg-workload_SRC	:= cgroup-limit/limit.c cgroup-limit/workload.c
 netns-veth_SRC	:= netns-veth/netns.c netns-veth/nat.c netns-veth/tc.c \
 		   netns-veth/transfer.c netns-veth/main.c
 timens_SRC	:= ns-unshare/ns.c timens/timens.c timens/main.c
+# The runtime: the siblings' modules, then its own.
+minicontainer_SRC := ns-unshare/ns.c pivot/pivot.c netns-veth/netns.c \
+		     minicontainer/rootfs.c minicontainer/caps.c \
+		     minicontainer/seccomp-filter.c \
+		     minicontainer/seccomp-default.c minicontainer/env.c \
+		     minicontainer/user.c minicontainer/options.c \
+		     minicontainer/selfexe.c minicontainer/init.c \
+		     minicontainer/container.c minicontainer/main.c
+minicontainer_LIBS := -Wl,-Bstatic -lcap -lseccomp -ljansson -Wl,-Bdynamic
 # timens joins when its main.c lands.
 BINS	+= $(if $(wildcard timens/main.c),timens)
 ns-unshare_SRC	:= ns-unshare/ns.c ns-unshare/idmap.c ns-unshare/evidence.c \
@@ -54,12 +65,15 @@ PROBE_SRC := chroot-demo/escape-probe.c chroot-demo/chroot.c
 MANS	:= chroot-demo/chroot-demo.8 pivot/pivot.8 ns-unshare/ns-unshare.8 \
 	   ns-unshare/ns-enter.8 ns-unshare/ns-inspect.8 \
 	   cgroup-limit/cgroup-limit.8 cgroup-limit/cg-workload.8 \
-	   netns-veth/netns-veth.8 $(wildcard timens/timens.8)
+	   netns-veth/netns-veth.8 $(wildcard timens/timens.8) \
+	   $(wildcard minicontainer/minicontainer.8)
 
 UNIT_SRC := $(wildcard tests/unit/check_*.c)
 UNIT_MODS := chroot-demo/chroot.c pivot/pivot.c ns-unshare/ns.c \
 	     ns-unshare/idmap.c timens/timens.c cgroup-limit/limit.c \
-	     netns-veth/tc.c
+	     netns-veth/tc.c minicontainer/caps.c minicontainer/seccomp-filter.c \
+	     minicontainer/env.c minicontainer/options.c minicontainer/user.c \
+	     minicontainer/seccomp-default.c
 UNIT_INC := $(addprefix -I,$(sort $(dir $(UNIT_MODS))))
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
@@ -67,7 +81,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 ALL_OBJ := $(LIB_OBJ) $(foreach b,$(BINS),$($(b)_SRC:%.c=$(B)/obj/%.o)) \
 	   $(PROBE_SRC:%.c=$(B)/obj/%.o) $(UNIT_SRC:%.c=$(B)/obj/%.o)
 
-.PHONY: all rootfs demo check vm-check install clean \
+.PHONY: all rootfs demo check vm-check bench install clean \
 	deps-build deps-check lint
 .DEFAULT_GOAL := all
 
@@ -109,10 +123,27 @@ $(B)/bin/escape-probe: $(PROBE_SRC:%.c=$(B)/obj/%.o) $(LIBCTK)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -static -o $@ $^
 
+# The default seccomp filter, compiled to BPF once, at build time.
+$(B)/gen/seccomp-default-bpf.h: $(B)/tools/seccomp-gen
+	@mkdir -p $(dir $@)
+	$< $@
+$(B)/tools/seccomp-gen: $(B)/obj/minicontainer/seccomp-gen.o \
+			$(B)/obj/minicontainer/seccomp-filter.o $(LIBCTK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcap -lseccomp -ljansson
+$(B)/obj/minicontainer/seccomp-default.o: $(B)/gen/seccomp-default-bpf.h
+$(B)/obj/minicontainer/seccomp-default.o: XCFLAGS += -I$(B)/gen
+
+# What the container tests try from inside: static, like the probe above.
+$(B)/tests/sys-probe: tests/probe/sys-probe.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(XCFLAGS) $(LDFLAGS) -static -o $@ $<
+
 $(B)/tests/check_unit: $(UNIT_SRC:%.c=$(B)/obj/%.o) \
 		       $(UNIT_MODS:%.c=$(B)/obj/%.o) $(LIBCTK)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lcap
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lcap -lseccomp \
+		-ljansson
 
 rootfs: $(B)/rootfs/.stamp
 $(B)/rootfs/.stamp: scripts/mkrootfs.sh $(B)/bin/escape-probe
@@ -124,13 +155,14 @@ demo: all rootfs
 	$(B)/bin/pivot --verbose --pid
 
 check: deps-check
-	@$(MAKE) --no-print-directory WERROR=1 all rootfs $(B)/tests/check_unit
+	@$(MAKE) --no-print-directory WERROR=1 all rootfs $(B)/tests/check_unit \
+		$(B)/tests/sys-probe
 	@tests/run-tests.sh unit integration vm
 
 # The vm tier alone: the "[vm]" tests in a pure cgroup v2 QEMU guest.
 vm-check: deps-check
 	@scripts/deps.sh vm
-	@$(MAKE) --no-print-directory WERROR=1 all rootfs
+	@$(MAKE) --no-print-directory WERROR=1 all rootfs $(B)/tests/sys-probe
 	@tests/run-tests.sh vm
 
 install: all rootfs
@@ -144,8 +176,14 @@ install: all rootfs
 	rm -rf $(DESTDIR)$(DATADIR)/labs
 	cp -R labs $(DESTDIR)$(DATADIR)/labs
 
+# Benchmarks: not timed tests; each prints its figures side by side with
+# the peer tools measured in the same run.
+bench: all rootfs
+	@scripts/deps.sh bench
+	bench/start.sh
+
 lint:
-	shellcheck -x scripts/*.sh tests/*.sh tests/vm/*.sh .ci/run \
+	shellcheck -x scripts/*.sh tests/*.sh tests/vm/*.sh .ci/run bench/*.sh \
 		labs/doctor labs/*/lab \
 		labs/*/check labs/lib/*.sh
 

@@ -27,17 +27,25 @@
 #include "cli.h"
 #include "report.h"
 
+int cli_vusage_error(int code, const char *help, const char *fmt,
+		     va_list ap)
+{
+	fprintf(stderr, "%s: ", rep_prog());
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\nTry '%s %s' for more information.\n",
+		rep_prog(), help);
+	return code;
+}
+
 int cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
+	int ret;
 
-	fprintf(stderr, "%s: ", rep_prog());
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	ret = cli_vusage_error(EXIT_USAGE, "--help", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n",
-		rep_prog());
-	return EXIT_USAGE;
+	return ret;
 }
 
 int cli_common_option(int c, void (*usage)(void))

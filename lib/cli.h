@@ -6,6 +6,7 @@
 #define CTK_CLI_H
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -27,6 +28,9 @@
 
 /* "PROG: MESSAGE" and "Try 'PROG --help' ..." on stderr; returns 2. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same with another exit code and help option ("run --help"). */
+int cli_vusage_error(int code, const char *help, const char *fmt,
+		     va_list ap) __attribute__((format(printf, 3, 0)));
 
 /* The command after the options, or { $SHELL or /bin/sh, NULL }. */
 char **cli_command_or_shell(int argc, char **argv, int optind);

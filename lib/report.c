@@ -13,6 +13,7 @@ int rep_level = REP_EVIDENCE;
 
 static const char *prog = "ctk";
 static FILE *out;
+static int *step_counter;
 
 /* Known causes, by call name and errno; the first match wins. */
 static const struct {
@@ -94,6 +95,9 @@ void rep_step(long result, const char *effect, const char *call_fmt, ...)
 	if (rep_level < REP_NARRATE)
 		return;
 	fprintf(f, "%s: ", prog);
+	if (step_counter)
+		fprintf(f, "%2d ", __atomic_add_fetch(step_counter, 1,
+						     __ATOMIC_SEQ_CST));
 	va_start(ap, call_fmt);
 	vfprintf(f, call_fmt, ap);
 	va_end(ap);
@@ -101,6 +105,11 @@ void rep_step(long result, const char *effect, const char *call_fmt, ...)
 	if (effect && *effect)
 		fprintf(f, ": %s", effect);
 	fputc('\n', f);
+}
+
+void rep_number_steps(int *counter)
+{
+	step_counter = counter;
 }
 
 /* "PROG: MESSAGE\n" */

@@ -29,6 +29,10 @@ extern int rep_level;
 void rep_step(long result, const char *effect, const char *call_fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Number every narrated step from *counter (shared memory, so that the
+ * processes of one run count as one trace); NULL stops numbering. */
+void rep_number_steps(int *counter);
+
 /* Evidence a student should look at (shown unless -q). */
 void rep_evidence(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

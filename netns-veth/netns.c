@@ -194,6 +194,17 @@ static int link_up(int nl, const char *name)
 	return 0;
 }
 
+int nv_link_up(const char *name)
+{
+	int nl = nl_open(), ret;
+
+	if (nl < 0)
+		return -1;
+	ret = link_up(nl, name);
+	close(nl);
+	return ret;
+}
+
 /* ip addr add ADDR/N dev DEV nodad: IPv6 skips duplicate address
  * detection (IFA_F_NODAD), so the address works at once. */
 static int addr_add(int nl, const char *dev, int family, const void *addr,

@@ -74,6 +74,9 @@ int nv_add(const char *name, const struct nv_subnet *sn, uint32_t ns_n,
 /* Make bridge full with address 1 of sn, up.  0 or -1 (reported). */
 int nv_bridge_add(const char *full, const struct nv_subnet *sn);
 
+/* ip link set NAME up, in this namespace.  0 or -1 (reported). */
+int nv_link_up(const char *name);
+
 /* Delete link full (its veth peer goes with it).  0 or -1 (reported). */
 int nv_link_del(const char *full);
 

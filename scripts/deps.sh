@@ -8,10 +8,11 @@ set -euo pipefail
 
 packages_for() {
 	case "$1" in
-	build) echo gcc make libc6-dev pkg-config libcap-dev ;;
+	build) echo gcc make libc6-dev pkg-config libcap-dev libseccomp-dev libjansson-dev ;;
 	rootfs) echo busybox-static ;;
 	check) echo check bats util-linux shellcheck man-db expect jq file iproute2 nftables ;;
 	vm) echo qemu-system-x86 kmod busybox-static xz-utils zstd ;;
+	bench) echo util-linux time bc ;;
 	*)
 		echo "deps.sh: unknown group '$1'" >&2
 		return 2

@@ -11,7 +11,7 @@ teardown() { common_teardown; }
 	# WERROR=1 matches the flags make check built with: nothing rebuilds.
 	run make -s -C "$TOP" WERROR=1 install DESTDIR="$d" PREFIX=/usr
 	[ "$status" -eq 0 ]
-	for t in chroot-demo pivot ns-unshare ns-enter ns-inspect timens cgroup-limit cg-workload netns-veth; do
+	for t in chroot-demo pivot ns-unshare ns-enter ns-inspect timens cgroup-limit cg-workload netns-veth minicontainer; do
 		[ -x "$d/usr/bin/$t" ]
 		[ -f "$d/usr/share/man/man8/$t.8" ]
 	done
@@ -37,6 +37,10 @@ teardown() { common_teardown; }
 	make -s -C "$TOP" WERROR=1 install DESTDIR="$d" PREFIX=/usr
 	echo installed-copy >"$d/usr/share/ctk/rootfs/etc/hostname"
 	run --separate-stderr bash -c "echo 'cat /etc/hostname' | '$d/usr/bin/pivot' -q"
+	[ "$status" -eq 0 ]
+	[ "$output" = "installed-copy" ]
+	# minicontainer finds it too, though it runs from a sealed copy.
+	run --separate-stderr "$d/usr/bin/minicontainer" -q run -- cat /etc/hostname
 	[ "$status" -eq 0 ]
 	[ "$output" = "installed-copy" ]
 }

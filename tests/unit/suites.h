@@ -16,5 +16,8 @@ Suite *timens_suite(void);
 Suite *limit_suite(void);
 Suite *netlink_suite(void);
 Suite *tc_suite(void);
+Suite *caps_suite(void);
+Suite *seccomp_suite(void);
+Suite *mcopts_suite(void);
 
 #endif

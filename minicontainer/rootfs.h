@@ -1,0 +1,37 @@
+/*
+ * rootfs.h - what a runtime mounts in the new root besides /proc: a
+ * minimal /dev, a read-only /sys, and the masked and read-only paths that
+ * hide the host's kernel interfaces.  All steps run between pivot's
+ * pivot_prepare() and pivot_switch(), with the working directory at the
+ * new root; paths are relative to it.
+ */
+#ifndef CTK_ROOTFS_H
+#define CTK_ROOTFS_H
+
+/* The masked and read-only paths Docker and podman apply by default. */
+extern const char *const rootfs_masked_paths[];
+extern const char *const rootfs_readonly_paths[];
+
+/* Refuse a rootfs whose proc, dev or sys is a symlink: a mount there
+ * would follow it.  0, or -1 with a message (reported). */
+int rootfs_check_mount_points(void);
+
+/* /dev as a small tmpfs with null zero full random urandom tty, devpts
+ * (newinstance, ptmxmode 0666) with the ptmx symlink, shm and mqueue,
+ * and the fd, stdin, stdout, stderr symlinks.  0 or -1 (reported). */
+int rootfs_mount_dev(void);
+
+/* sysfs on sys, read-only.  0 or -1 (reported). */
+int rootfs_mount_sys(void);
+
+/* Hide each path: /dev/null bound over a file, an empty read-only tmpfs
+ * over a directory; a path that does not exist is skipped.  Targets are
+ * resolved inside the new root (openat2 RESOLVE_IN_ROOT), so a symlink
+ * cannot send a mount outside it.  0 or -1 (reported). */
+int rootfs_mask(const char *const *paths);
+
+/* Make each path read-only: bind it onto itself, remount it MS_RDONLY.
+ * Resolved as rootfs_mask() does.  0 or -1 (reported). */
+int rootfs_readonly(const char *const *paths);
+
+#endif
