@@ -917,6 +917,9 @@ int nv_route(int add, const struct nv_subnet *dst, uint32_t gw)
 		if (add)
 			rep_fail("RTM_NEWROUTE %s/%d via %s", ds, dst->prefix,
 				 gs);
+		else if (errno == ESRCH)
+			rep_error("no route for %s/%d in this namespace", ds,
+				  dst->prefix);
 		else
 			rep_fail("RTM_DELROUTE %s/%d", ds, dst->prefix);
 		close(nl);

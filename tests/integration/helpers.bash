@@ -119,12 +119,15 @@ kill_fixtures() {
 }
 
 # Run the bash script $1 in a scratch `unshare --net --mount` with its own
-# tmpfs /run and lo up.  Afterwards the scratch host must have the same
-# links, addresses, /run/netns entries, nftables ruleset and ip_forward
-# as before: a leftover fails.
+# tmpfs /run and lo up: the stand-in host of the network tests and labs.
+# In it, `ck ARGS` runs $CHECK (a lab's checker) and prints "status N".
+# Afterwards the scratch host must have the same links, addresses,
+# /run/netns entries, qdiscs, nftables ruleset and ip_forward as before:
+# a leftover fails with status 99.
 # shellcheck disable=SC2016 # the script is expanded by the inner bash
 scratch_net() {
-	PING="$ROOTFS/bin/busybox ping" unshare --net --mount bash -c '
+	PING="$ROOTFS/bin/busybox ping" CHECK=${CHECK:-} \
+		unshare --net --mount --propagation private bash -c '
 		set -euo pipefail
 		mount -t tmpfs ctk-run /run
 		ip link set lo up
@@ -132,14 +135,48 @@ scratch_net() {
 			ip -o link | awk -F": " "{ print \$2 }"
 			ip -o addr | awk "{ print \$2, \$4 }"
 			ls -A /run/netns 2>/dev/null || true
+			tc qdisc show
 			nft list ruleset
 			cat /proc/sys/net/ipv4/ip_forward
 		}
+		ck() {
+			local rc=0
+			"$CHECK" "$@" || rc=$?
+			echo "status $rc"
+		}
+		export -f ck
 		before=$(state)
 		bash -euo pipefail -c "$1"
 		after=$(state)
 		if [ "$after" != "$before" ]; then
-			echo "leftovers: $(diff <(echo "$before") <(echo "$after") | grep "^>" | tr "\n" " ")" >&2
+			echo "leftovers: $(diff <(echo "$before") <(echo "$after") | grep "^[<>]" | tr "\n" " ")" >&2
 			exit 99
 		fi' scratch "$1"
+}
+
+# A network lab stopped half-way (TERM once its output shows the ERE
+# $2) exits 130 and leaves nothing: the caller's leftovers() is as
+# before, and no process is left in the lab's stand-in network
+# namespace, which was not the host's.
+assert_net_lab_interrupted() {
+	local lab=$1 mark=$2 before pid labnet i status=0 f
+	before=$(leftovers)
+	NO_COLOR=1 "$TOP/labs/$lab/lab" --ci >"$SCRATCH/lab.out" 2>&1 &
+	pid=$!
+	for ((i = 0; i < 150; i++)); do
+		grep -Eq "$mark" "$SCRATCH/lab.out" && break
+		sleep 0.1
+	done
+	grep -Eq "$mark" "$SCRATCH/lab.out"
+	labnet=$(readlink "/proc/$pid/ns/net")
+	[ "$labnet" != "$(readlink /proc/self/ns/net)" ]
+	kill -TERM "$pid"
+	wait "$pid" || status=$?
+	[ "$status" -eq 130 ]
+	# Stopped half-way, not at the end.
+	! grep -q "== Result ==" "$SCRATCH/lab.out"
+	[ "$(leftovers)" = "$before" ]
+	for f in /proc/[0-9]*/ns/net; do
+		[ "$(readlink "$f" 2>/dev/null)" != "$labnet" ]
+	done
 }

@@ -340,10 +340,11 @@ OUTSIDE='netns-veth -q add outside --subnet 198.18.50.0/24
 		bad "invalid timeout '\''never'\'': 1..3600 seconds" netns-veth transfer a - --timeout never
 		bad "address 10.1.1.1 is outside 198.18.0.0/15" netns-veth route add 198.18.9.0/24 via 10.1.1.1
 		bad "subnet 10.9.0.0/24 is outside 198.18.0.0/15 (RFC 2544)" netns-veth route add 10.9.0.0/24 via 198.18.0.2
+		bad "no route for 198.18.9.0/24 in this namespace" netns-veth route del 198.18.9.0/24
 		netns-veth del a br x'
 	echo "$output$stderr"
 	[ "$status" -eq 0 ]
-	[ "${#lines[@]}" -eq 14 ]
+	[ "${#lines[@]}" -eq 15 ]
 	[ -z "$stderr" ]
 	run --separate-stderr netns-veth publish a 8080
 	[ "$status" -eq 2 ]
