@@ -19,7 +19,12 @@ lab_net_host() {
 			env LAB_NET_HOST=$$ "$0" "$@"
 	fi
 	mount -t tmpfs -o mode=0755 ctk-lab-run /run
-	# sysfs shows the links of the network namespace that mounts it.
+	# sysfs shows the links of the network namespace that mounts it; the
+	# host's cgroup mounts are carried over onto the fresh one.
+	mkdir /run/.ctk-cgroup
+	mount --rbind /sys/fs/cgroup /run/.ctk-cgroup
 	mount -t sysfs ctk-lab-sys /sys
+	mount --move /run/.ctk-cgroup /sys/fs/cgroup
+	rmdir /run/.ctk-cgroup
 	ip link set lo up
 }
