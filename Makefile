@@ -47,12 +47,17 @@ netns-veth_SRC	:= netns-veth/netns.c netns-veth/nat.c netns-veth/tc.c \
 timens_SRC	:= ns-unshare/ns.c timens/timens.c timens/main.c
 # The runtime: the siblings' modules, then its own.
 minicontainer_SRC := ns-unshare/ns.c pivot/pivot.c netns-veth/netns.c \
+		     netns-veth/nat.c cgroup-limit/limit.c \
+		     cgroup-limit/cgroup.c cgroup-limit/cgroupv1.c \
+		     timens/timens.c minicontainer/state.c \
 		     minicontainer/rootfs.c minicontainer/caps.c \
 		     minicontainer/seccomp-filter.c \
 		     minicontainer/seccomp-default.c minicontainer/env.c \
 		     minicontainer/user.c minicontainer/options.c \
 		     minicontainer/selfexe.c minicontainer/init.c \
-		     minicontainer/container.c minicontainer/main.c
+		     minicontainer/tty.c minicontainer/container.c \
+		     minicontainer/lifecycle.c \
+		     minicontainer/main.c
 minicontainer_LIBS := -Wl,-Bstatic -lcap -lseccomp -ljansson -Wl,-Bdynamic
 # timens joins when its main.c lands.
 BINS	+= $(if $(wildcard timens/main.c),timens)
@@ -73,7 +78,7 @@ UNIT_MODS := chroot-demo/chroot.c pivot/pivot.c ns-unshare/ns.c \
 	     ns-unshare/idmap.c timens/timens.c cgroup-limit/limit.c \
 	     netns-veth/tc.c minicontainer/caps.c minicontainer/seccomp-filter.c \
 	     minicontainer/env.c minicontainer/options.c minicontainer/user.c \
-	     minicontainer/seccomp-default.c
+	     minicontainer/seccomp-default.c minicontainer/tty.c
 UNIT_INC := $(addprefix -I,$(sort $(dir $(UNIT_MODS))))
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)

@@ -14,6 +14,7 @@ int rep_level = REP_EVIDENCE;
 static const char *prog = "ctk";
 static FILE *out;
 static int *step_counter;
+static void (*step_hook)(int n);
 
 /* Known causes, by call name and errno; the first match wins. */
 static const struct {
@@ -95,9 +96,13 @@ void rep_step(long result, const char *effect, const char *call_fmt, ...)
 	if (rep_level < REP_NARRATE)
 		return;
 	fprintf(f, "%s: ", prog);
-	if (step_counter)
-		fprintf(f, "%2d ", __atomic_add_fetch(step_counter, 1,
-						     __ATOMIC_SEQ_CST));
+	if (step_counter) {
+		int n = __atomic_add_fetch(step_counter, 1, __ATOMIC_SEQ_CST);
+
+		if (step_hook)
+			step_hook(n);
+		fprintf(f, "%2d ", n);
+	}
 	va_start(ap, call_fmt);
 	vfprintf(f, call_fmt, ap);
 	va_end(ap);
@@ -110,6 +115,11 @@ void rep_step(long result, const char *effect, const char *call_fmt, ...)
 void rep_number_steps(int *counter)
 {
 	step_counter = counter;
+}
+
+void rep_step_hook(void (*hook)(int n))
+{
+	step_hook = hook;
 }
 
 /* "PROG: MESSAGE\n" */

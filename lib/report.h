@@ -33,6 +33,10 @@ void rep_step(long result, const char *effect, const char *call_fmt, ...)
  * processes of one run count as one trace); NULL stops numbering. */
 void rep_number_steps(int *counter);
 
+/* Call hook(n) before printing numbered step n (tests use it to kill a
+ * runtime at a chosen step). */
+void rep_step_hook(void (*hook)(int n));
+
 /* Evidence a student should look at (shown unless -q). */
 void rep_evidence(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -22,13 +22,17 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,6 +43,7 @@
 #include "cli.h"
 #include "container.h"
 #include "init.h"
+#include "nat.h"
 #include "netns.h"
 #include "ns.h"
 #include "pivot.h"
@@ -46,6 +51,7 @@
 #include "rootfs.h"
 #include "seccomp-default.h"
 #include "seccomp-filter.h"
+#include "tty.h"
 
 extern char **environ;
 
@@ -68,12 +74,24 @@ static __attribute__((noreturn)) void fail(int fd, int code)
  */
 static int build_root(const struct mc_config *c)
 {
+	int i;
+
 	if (pivot_prepare(c->rootfs, NS_PROP_PRIVATE) < 0)
 		return -1;
 	if (rootfs_check_mount_points() < 0 || pivot_mount_proc() < 0 ||
-	    rootfs_mount_dev() < 0 || rootfs_mount_sys() < 0 ||
-	    rootfs_mask(rootfs_masked_paths) < 0 ||
+	    rootfs_mount_dev() < 0 || rootfs_mount_sys() < 0)
+		return -1;
+	for (i = 0; i < c->nvolumes; i++)
+		if (rootfs_bind(c->volumes[i].src, c->volumes[i].dst,
+				c->volumes[i].ro) < 0)
+			return -1;
+	for (i = 0; i < c->ntmpfs; i++)
+		if (rootfs_tmpfs(c->tmpfs[i]) < 0)
+			return -1;
+	/* Masks last, so no volume can be mounted over one. */
+	if (rootfs_mask(rootfs_masked_paths) < 0 ||
 	    rootfs_readonly(rootfs_readonly_paths) < 0 ||
+	    (c->read_only && rootfs_root_readonly() < 0) ||
 	    pivot_switch() < 0 || pivot_detach() < 0)
 		return -1;
 	return 0;
@@ -151,14 +169,25 @@ static int drop_privileges(const struct mc_config *c)
 
 /* The command process: credentials, then execve.  Never returns. */
 static __attribute__((noreturn)) void command(const struct mc_config *c,
-					      int fd)
+					      int fd, int slave)
 {
 	sigset_t none;
-	int code;
+	int code, null;
 
 	/* Back to ordinary signal handling for the command. */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* -t: the pty is its terminal, stdin, stdout and stderr; first,
+	 * before the descriptors above 2 are closed. */
+	if (slave >= 0 && tty_become_controlling(slave) < 0)
+		fail(fd, MC_EXIT_RUNTIME);
+	/* Without -i (docker's rule) there is nothing to read. */
+	if (slave < 0 && !c->interactive) {
+		null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (null < 0 || dup2(null, 0) < 0)
+			fail(fd, MC_EXIT_RUNTIME);
+		close(null);
+	}
 	/*
 	 * Only 0, 1, 2 and the status pipe may cross into the container; a
 	 * directory fd of the host's would be a way out of the root.  The
@@ -189,18 +218,92 @@ static __attribute__((noreturn)) void command(const struct mc_config *c,
 	fail(fd, code);
 }
 
+/* A time namespace for the command, with the offsets: unshare(2) makes
+ * it for the caller's children, and the offsets can be written only
+ * until one of them exists (time_namespaces(7)). */
+static int time_ns(const struct mc_config *c)
+{
+	if (!c->time.monotonic.set && !c->time.boottime.set)
+		return 0;
+	if (ns_unshare(CLONE_NEWTIME) < 0 || tns_write_offsets(&c->time) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * On a cgroup v2 host, the container's own view of the hierarchy at
+ * /sys/fs/cgroup, read-only: mounted from inside the cgroup namespace,
+ * its root is the container's group, and nothing above it shows.
+ */
+static int mount_cgroup2(void)
+{
+	struct statfs sf;
+
+	if (statfs("/sys/fs/cgroup", &sf) < 0 || access("/proc/self/cgroup",
+							R_OK) < 0)
+		return 0;
+	if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", MS_RDONLY |
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		/* No v2 hierarchy with controllers here (hybrid): none. */
+		if (errno == ENOENT || errno == EBUSY || errno == EINVAL)
+			return 0;
+		return rep_fail("mount(\"cgroup2\", \"/sys/fs/cgroup\", "
+				"\"cgroup2\", MS_RDONLY)");
+	}
+	rep_step(0, "the container's own cgroup tree, read-only",
+		 "mount(\"cgroup2\", \"/sys/fs/cgroup\", \"cgroup2\", "
+		 "MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)");
+	return 0;
+}
+
 /* PID 1: build the root, start the command, be its init. */
 static __attribute__((noreturn)) void container_init(
-	const struct mc_config *c, int fd)
+	const struct mc_config *c, int fd, int go, int sock)
 {
+	int master, slave = -1;
 	sigset_t all;
 	pid_t pid;
+	char b;
 
 	/* If the runtime dies, so does the container. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (build_root(c) < 0 || ns_set_hostname(c->hostname) < 0 ||
-	    nv_link_up("lo") < 0)
+	    (c->net != MC_NET_HOST && nv_link_up("lo") < 0) || time_ns(c) < 0)
 		fail(fd, MC_EXIT_RUNTIME);
+	/*
+	 * -t: a pty from the container's own devpts; the runtime gets the
+	 * master over the socket, the command will have the slave.
+	 */
+	if (sock >= 0) {
+		if (tty_open_pair("/dev/ptmx", &master, &slave) < 0 ||
+		    fchown(slave, c->user.uid, c->user.gid) < 0 ||
+		    tty_send_fd(sock, master) < 0)
+			fail(fd, MC_EXIT_RUNTIME);
+		close(master);
+		close(sock);
+	}
+	/*
+	 * The runtime wires the network and the cgroup from outside while
+	 * the root is built; the command starts only once it says so.  No
+	 * byte: it gave up, and has said why.
+	 */
+	if (read(go, &b, 1) != 1)
+		_exit(MC_EXIT_RUNTIME);
+	close(go);
+	/* Now inside its cgroup: a cgroup namespace rooted there. */
+	if (c->has_limits && ns_unshare(CLONE_NEWCGROUP) < 0)
+		fail(fd, MC_EXIT_RUNTIME);
+	if (mount_cgroup2() < 0)
+		fail(fd, MC_EXIT_RUNTIME);
+	/* Detached: the command writes to the log, reads nothing. */
+	if (c->log_fd >= 0) {
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		if (null < 0 || dup2(null, 0) < 0 || dup2(c->log_fd, 1) < 0 ||
+		    dup2(c->log_fd, 2) < 0)
+			fail(fd, MC_EXIT_RUNTIME);
+		close(null);
+	}
 	/* Blocked before the fork: no signal is lost in between. */
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
@@ -211,7 +314,9 @@ static __attribute__((noreturn)) void container_init(
 		fail(fd, MC_EXIT_RUNTIME);
 	}
 	if (pid == 0)
-		command(c, fd);
+		command(c, fd, slave);
+	if (slave >= 0)
+		close(slave);
 	rep_step(pid, "the command is PID 2; this init stays PID 1 and keeps "
 		 "only CAP_KILL, to pass signals on", "fork()");
 	close(fd);
@@ -250,41 +355,341 @@ static void forward_signals(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
+/* --- the host's side: cgroup, network, and what to undo --- */
+
+/* The link name of a container's host end: ctk- and 11 ID digits. */
+static void host_link(const struct mc_state *st, char *buf, size_t size)
+{
+	snprintf(buf, size, NV_PREFIX "%.11s", st->id);
+}
+
+struct addr_scan {
+	const char *self;
+	unsigned char used[256];
+};
+
+static int addr_cb(const struct mc_state *st, void *arg)
+{
+	struct addr_scan *a = arg;
+	char buf[16];
+	int n;
+
+	if (strcmp(st->id, a->self) &&
+	    state_read(st, "addr", buf, sizeof(buf)) > 0) {
+		n = atoi(buf);
+		if (n > 0 && n < 256)
+			a->used[n] = 1;
+	}
+	return 0;
+}
+
+/*
+ * --net bridge: the shared bridge (made, with a masquerade rule for its
+ * subnet, by the first container), a free address, and a veth whose
+ * container end is created straight in the container's network
+ * namespace (IFLA_NET_NS_FD of /proc/PID/ns/net): netns-veth's nv_wire.
+ */
+static int wire_bridge(const struct mc_config *c, pid_t pid)
+{
+	struct addr_scan a = { c->state->id, { 0 } };
+	char link[IFNAMSIZ + 8], path[64], why[128];
+	struct nv_subnet sn;
+	int lock, nsfd, ret = -1;
+	uint32_t n;
+
+	if (nv_parse_subnet(MC_SUBNET, &sn, why, sizeof(why)) < 0) {
+		rep_error("%s", why);
+		return -1;
+	}
+	lock = state_lock();
+	if (lock < 0)
+		return -1;
+	if (!if_nametoindex(MC_BRIDGE) &&
+	    (nv_bridge_add(MC_BRIDGE, &sn) < 0 ||
+	     nat_masquerade(MC_BRIDGE, sn.net, sn.prefix, MC_BRIDGE) < 0))
+		goto out_unlock;
+	state_list(addr_cb, &a);
+	for (n = 2; n < 255 && a.used[n]; n++)
+		;
+	if (n == 255) {
+		rep_error("no free address left in " MC_SUBNET);
+		goto out_unlock;
+	}
+	host_link(c->state, link, sizeof(link));
+	if (state_write(c->state, "addr", "%u", n) < 0 ||
+	    state_record(c->state, "link", link) < 0)
+		goto out_unlock;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0) {
+		rep_fail("open(\"%s\")", path);
+		goto out_unlock;
+	}
+	ret = nv_wire(link, nsfd, &sn, n, MC_BRIDGE);
+	close(nsfd);
+	if (ret == 0)
+		rep_evidence("container %s: eth0 %u.%u.%u.%u/%d on " MC_BRIDGE,
+			     c->state->name, nv_addr4(&sn, n) >> 24,
+			     (nv_addr4(&sn, n) >> 16) & 255,
+			     (nv_addr4(&sn, n) >> 8) & 255,
+			     nv_addr4(&sn, n) & 255, sn.prefix);
+out_unlock:
+	state_unlock(lock);
+	return ret;
+}
+
+/* -p: DNAT rules owned by the container's link name. */
+static int publish_ports(const struct mc_config *c)
+{
+	char owner[IFNAMSIZ + 8], buf[16], why[128];
+	struct nv_subnet sn;
+	int i;
+
+	if (!c->nports)
+		return 0;
+	nv_parse_subnet(MC_SUBNET, &sn, why, sizeof(why));
+	if (state_read(c->state, "addr", buf, sizeof(buf)) <= 0)
+		return -1;
+	host_link(c->state, owner, sizeof(owner));
+	if (state_record(c->state, "nat", owner) < 0)
+		return -1;
+	for (i = 0; i < c->nports; i++)
+		if (nat_publish(owner, c->ports[i].proto, c->ports[i].host,
+				nv_addr4(&sn, (uint32_t)atoi(buf)),
+				c->ports[i].ctr) < 0)
+			return -1;
+	return 0;
+}
+
+/* Remove group name wherever it exists, even half made (a start killed
+ * between the v1 hierarchies): its processes killed, then rmdir. */
+void mc_remove_group(const struct cg_host *h, const char *name)
+{
+	char dir[PATH_MAX], procs[PATH_MAX + 16], line[32];
+	const char *roots[CG1_COUNT + 1];
+	int i, n = 0, tries;
+	FILE *f;
+
+	if (h->mode == CG_V2)
+		roots[n++] = h->base;
+	else
+		for (i = 0; i < CG1_COUNT; i++)
+			if (h->v1[i][0])
+				roots[n++] = h->v1[i];
+	for (i = 0; i < n; i++) {
+		snprintf(dir, sizeof(dir), "%s/" CG_SUBTREE "/%s", roots[i],
+			 name);
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+		for (tries = 0; tries < 50 && rmdir(dir) < 0 &&
+		     errno == EBUSY; tries++) {
+			f = fopen(procs, "re");
+			while (f && fgets(line, sizeof(line), f))
+				kill((pid_t)atoi(line), SIGKILL);
+			if (f)
+				fclose(f);
+			usleep(10000);
+		}
+	}
+}
+
+static int release_cb(const char *kind, const char *value, void *arg)
+{
+	struct cg_host h;
+	struct cg_group g;
+
+	int level = rep_level, ok;
+
+	(void)arg;
+	if (!strcmp(kind, "cgroup")) {
+		/* Not again which hierarchy this host has: just undo. */
+		rep_level = REP_QUIET;
+		ok = cg_detect(&h) == 0;
+		rep_level = level;
+		if (ok && cg_open(&g, &h, value) == 0) {
+			cg_kill(&g);
+			cg_destroy(&g);
+		}
+		if (ok)
+			mc_remove_group(&h, value);
+	} else if (!strcmp(kind, "link")) {
+		if (if_nametoindex(value))
+			nv_link_del(value);
+	} else if (!strcmp(kind, "nat")) {
+		nat_remove(value);
+	}
+	return 0;
+}
+
+static int bridge_user(const struct mc_state *st, void *arg)
+{
+	char buf[16];
+
+	(void)arg;
+	return state_read(st, "addr", buf, sizeof(buf)) > 0;
+}
+
+void mc_bridge_gc(void)
+{
+	int lock;
+
+	/* The last container off the bridge takes it, and its rule. */
+	if (!if_nametoindex(MC_BRIDGE))
+		return;
+	lock = state_lock();
+	if (lock >= 0 && state_list(bridge_user, NULL) == 0) {
+		nat_remove(MC_BRIDGE);
+		nv_link_del(MC_BRIDGE);
+	}
+	state_unlock(lock);
+}
+
+int mc_release(const struct mc_state *s)
+{
+	char path[PATH_MAX + 16];
+
+	state_resources(s, release_cb, NULL);
+	snprintf(path, sizeof(path), "%s/resources", s->dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/addr", s->dir);
+	unlink(path);
+	mc_bridge_gc();
+	return 0;
+}
+
+/* stdin from /dev/null, stdout and stderr to log. */
+static void detach_stdio(int log)
+{
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if (null >= 0) {
+		dup2(null, 0);
+		close(null);
+	}
+	dup2(log, 1);
+	dup2(log, 2);
+}
+
 int mc_run(const struct mc_config *c)
 {
+	struct cg_group g = { 0 };
+	struct tty_saved saved = { .fd = -1 };
 	unsigned char code = 0;
-	int p[2], status;
+	int p[2], go[2], sp[2] = { -1, -1 }, master = -1, status, have_cg = 0;
+	int flags = c->ns_flags;
+	struct cg_host host;
+	char cgname[32];
 	ssize_t n;
 	pid_t pid;
 
+	if (c->has_limits) {
+		/* Written down first: a crash between the two leaves a note,
+		 * not an unknown group. */
+		snprintf(cgname, sizeof(cgname), "mc-%s", c->state->id);
+		if (state_record(c->state, "cgroup", cgname) < 0 ||
+		    cg_detect(&host) < 0 ||
+		    cg_create(&g, &host, cgname, &c->limits) < 0)
+			goto out_release;
+		have_cg = 1;
+		if (cg_apply(&g, &c->limits) < 0)
+			goto out_release;
+		/* init unshares it once inside the group: rooted there. */
+		flags &= ~CLONE_NEWCGROUP;
+	}
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		rep_fail("pipe2()");
-		return MC_EXIT_RUNTIME;
+		goto out_release;
 	}
-	pid = ns_clone(c->ns_flags, -1);
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return MC_EXIT_RUNTIME;
+	if (pipe2(go, O_CLOEXEC) < 0) {
+		rep_fail("pipe2()");
+		goto out_close_p;
 	}
+	if (c->tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+				 sp) < 0) {
+		rep_fail("socketpair(AF_UNIX)");
+		goto out_close_go;
+	}
+	pid = ns_clone(flags, have_cg ? cg_v2_fd(&g) : -1);
+	if (pid < 0)
+		goto out_close_go;
 	if (pid == 0) {
 		close(p[0]);
-		container_init(c, p[1]);
+		close(go[1]);
+		if (sp[0] >= 0)
+			close(sp[0]);
+		container_init(c, p[1], go[0], sp[1]);
 	}
 	container_pid = pid;
 	forward_signals();
 	close(p[1]);
+	close(go[0]);
+	p[1] = go[0] = -1;
+	if (state_write(c->state, "init", "%d", pid) < 0 ||
+	    (have_cg && cg_v2_fd(&g) < 0 && cg_enter(&g, pid) < 0) ||
+	    (c->net == MC_NET_BRIDGE &&
+	     (wire_bridge(c, pid) < 0 || publish_ports(c) < 0))) {
+		/* init reads end-of-file instead of a go, and gives up. */
+		close(go[1]);
+		go[1] = -1;
+		kill(pid, SIGKILL);
+	} else if (write(go[1], "g", 1) != 1) {
+		rep_fail("write(go pipe)");
+		kill(pid, SIGKILL);
+	}
+	if (go[1] >= 0)
+		close(go[1]);
+	if (sp[0] >= 0) {
+		close(sp[1]);
+		master = tty_recv_fd(sp[0]);
+		close(sp[0]);
+	}
 	/* End-of-file: the command is running.  A byte: the start failed. */
 	do
 		n = read(p[0], &code, 1);
 	while (n < 0 && errno == EINTR);
 	close(p[0]);
+	if (master >= 0) {
+		/* Raw only now: the start's narration printed normally. */
+		if (n == 0 && c->interactive)
+			tty_raw(0, &saved);
+		tty_relay(master, c->interactive ? 0 : -1, 1, &saved);
+		close(master);
+	}
+	if (n == 0)
+		state_write(c->state, "status", "running");
+	if (c->started_fd >= 0) {
+		unsigned char b = n == 0 ? 's' : n == 1 ? code :
+				  MC_EXIT_RUNTIME;
+
+		if (write(c->started_fd, &b, 1) != 1) {
+			/* Whoever started us is gone: nothing to tell. */
+		}
+		close(c->started_fd);
+		/* The monitor lets go of the terminal (or the caller's pipe):
+		 * what it says from now on goes to the log. */
+		detach_stdio(c->log_fd);
+	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
 			rep_fail("waitpid(%d)", pid);
-			return MC_EXIT_RUNTIME;
+			break;
 		}
-	if (n == 1)
-		return code;
-	return cli_exit_status(status);
+	if (n == 0)
+		code = (unsigned char)cli_exit_status(status);
+	else if (n < 0)
+		code = MC_EXIT_RUNTIME;
+	state_write(c->state, "exit", "%d", code);
+	state_write(c->state, "status", "exited");
+	mc_release(c->state);
+	return code;
+out_close_go:
+	close(go[0]);
+	close(go[1]);
+out_close_p:
+	close(p[0]);
+	close(p[1]);
+out_release:
+	state_write(c->state, "status", "exited");
+	state_write(c->state, "exit", "%d", MC_EXIT_RUNTIME);
+	mc_release(c->state);
+	return MC_EXIT_RUNTIME;
 }

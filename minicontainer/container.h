@@ -11,10 +11,22 @@
 #include <sys/resource.h>
 #include <seccomp.h>
 
+#include "cgroup.h"
 #include "env.h"
+#include "limit.h"
+#include "state.h"
+#include "timens.h"
 #include "user.h"
 
 #define MC_MAX_RLIMITS	16
+#define MC_MAX_PORTS	16
+#define MC_MAX_MOUNTS	16
+
+/* The bridge every --net bridge container joins, and its subnet. */
+#define MC_BRIDGE	"ctk-mc0"
+#define MC_SUBNET	"198.19.0.0/24"
+
+enum mc_net { MC_NET_NONE, MC_NET_HOST, MC_NET_BRIDGE };
 
 /* What the container is made of: everything checked before the start. */
 struct mc_config {
@@ -33,6 +45,31 @@ struct mc_config {
 		struct rlimit lim;
 	} rlimits[MC_MAX_RLIMITS];
 	int ns_flags;			/* CLONE_NEW* */
+
+	struct mc_state *state;		/* where its resources are noted */
+	enum mc_net net;
+	uint32_t addr_n;		/* bridge: its address, n-th of subnet */
+	int nports;
+	struct {
+		uint16_t host, ctr;
+		int proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+	} ports[MC_MAX_PORTS];
+	int has_limits;
+	struct cg_limits limits;
+	struct tns_offsets time;	/* offsets, if set */
+	int nvolumes;
+	struct {
+		const char *src, *dst;	/* host path, path inside */
+		int ro;
+	} volumes[MC_MAX_MOUNTS];
+	int ntmpfs;
+	const char *tmpfs[MC_MAX_MOUNTS];
+	int read_only;			/* the root mounted read-only */
+	int tty;			/* -t: the command on a fresh pty */
+	int interactive;		/* -i: stdin kept open (else /dev/null) */
+	int log_fd;			/* -d: the command's stdout/stderr */
+	int started_fd;			/* -d: told 's' once the command runs,
+					 * or the exit code of a failed start */
 };
 
 /* The namespaces of every container: all but user and time. */
@@ -47,6 +84,17 @@ struct mc_config {
  * processes of the start.
  */
 int mc_run(const struct mc_config *c);
+
+/* Undo every host resource the container's state records (its cgroup,
+ * its NAT rules, a link left behind), newest first.  0 or -1. */
+int mc_release(const struct mc_state *s);
+
+/* Remove group name in every hierarchy it exists in, half-made or not:
+ * its processes killed, the directories removed. */
+void mc_remove_group(const struct cg_host *h, const char *name);
+
+/* Remove the shared bridge and its rule if no container uses it. */
+void mc_bridge_gc(void);
 
 /* The exit codes of docker run. */
 #define MC_EXIT_RUNTIME	125

@@ -7,6 +7,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <getopt.h>
 #include <limits.h>
 #include <sched.h>
@@ -20,6 +23,9 @@
 #include "caps.h"
 #include "cli.h"
 #include "container.h"
+#include "lifecycle.h"
+#include "nat.h"
+#include "state.h"
 #include "options.h"
 #include "report.h"
 #include "seccomp-filter.h"
@@ -29,11 +35,37 @@
 			"/sbin:/bin"
 #define MAX_LIST	64
 
+/*
+ * Tests only: MINICONTAINER_TEST_STOP_AT=N stops whichever process of
+ * the start reaches numbered step N (SIGSTOP, after a line "stopped at
+ * step N" on stderr), so that a test can SIGKILL the runtime at exactly
+ * that point and prove that cleanup finds everything it had made.
+ * Steps are counted when narrated: it needs -v.
+ */
+static int stop_at;
+
+static void stop_hook(int n)
+{
+	if (n == stop_at) {
+		fprintf(stderr, "minicontainer: stopped at step %d\n", n);
+		fflush(stderr);
+		/* A PID namespace's init ignores a SIGSTOP of its own. */
+		if (getpid() == 1)
+			for (;;)
+				pause();
+		raise(SIGSTOP);
+	}
+}
+
 static void usage(void)
 {
 	printf("Usage:\n"
 	       " %1$s [options] run [run options] [ROOTFS] [-- COMMAND "
-	       "[ARG...]]\n\n"
+	       "[ARG...]]\n"
+	       " %1$s [options] ps [-a] | wait | logs [-f] | stop [-t SEC] | "
+	       "kill [-s SIG] |\n"
+	       "                     rm [-f] NAME|ID...\n"
+	       " %1$s [options] cleanup\n\n"
 	       "A container runtime built from this toolkit's primitives.\n\n"
 	       "Commands:\n"
 	       " run                 start a container on ROOTFS (default: "
@@ -41,7 +73,18 @@ static void usage(void)
 	       "                     busybox root) running COMMAND (default: "
 	       "a shell) and\n"
 	       "                     wait for it; 'run --help' lists its "
-	       "options\n\n"
+	       "options\n"
+	       " ps                  the running containers (-a: all)\n"
+	       " wait                wait for one to end; print its status\n"
+	       " logs                a detached container's output (-f: "
+	       "follow)\n"
+	       " stop                SIGTERM, then SIGKILL after -t seconds "
+	       "(10)\n"
+	       " kill                send a signal (-s; default KILL)\n"
+	       " rm                  remove an ended one (-f: running too)\n"
+	       " cleanup             undo what killed containers left: "
+	       "cgroups, links,\n"
+	       "                     rules, state\n\n"
 	       "Options:\n"
 	       " -q, --quiet         show nothing but errors\n"
 	       " -v, --verbose       print every step of the start, "
@@ -83,6 +126,30 @@ static void run_usage(void)
 	       "(docker's format)\n"
 	       "     --ulimit NAME=SOFT[:HARD]  a resource limit (nofile, "
 	       "nproc, core, ...)\n"
+	       "     --name NAME         name the container (default: its "
+	       "ID)\n"
+	       " -d, --detach            run in the background; print the "
+	       "ID\n"
+	       "     --rm                remove the container when it ends\n"
+	       " -i, --interactive       keep stdin open (else /dev/null)\n"
+	       " -t, --tty               the command on a pty of its own\n"
+	       "     --net MODE          none (only lo; default), host, or "
+	       "bridge (" MC_BRIDGE ",\n"
+	       "                         " MC_SUBNET ", NAT out)\n"
+	       " -p, --publish HOST:PORT[/udp]  this host's port to the "
+	       "container's (bridge)\n"
+	       " -m, --memory SIZE       memory limit (64M, 1G)\n"
+	       "     --memory-swap SIZE  memory plus swap\n"
+	       "     --cpus N            CPU time, in CPUs (0.5)\n"
+	       "     --cpu-weight W      CPU share, 1..10000\n"
+	       "     --pids N            at most N processes\n"
+	       "     --monotonic SEC     CLOCK_MONOTONIC offset (time "
+	       "namespace)\n"
+	       "     --boottime SEC      CLOCK_BOOTTIME offset (uptime)\n"
+	       " -v, --volume /HOST:/PATH[:ro]  a host directory or file "
+	       "inside\n"
+	       "     --tmpfs PATH        a tmpfs at PATH\n"
+	       "     --read-only         the root filesystem read-only\n"
 	       "     --help              display this help\n", rep_prog());
 }
 
@@ -101,13 +168,19 @@ static int usage_error(const char *fmt, ...)
 }
 
 enum { OPT_HOSTNAME = 256, OPT_ENV_FILE, OPT_GROUP_ADD, OPT_CAP_ADD,
-       OPT_CAP_DROP, OPT_SECCOMP, OPT_ULIMIT, OPT_HELP };
+       OPT_CAP_DROP, OPT_SECCOMP, OPT_ULIMIT, OPT_HELP, OPT_NAME, OPT_RM,
+       OPT_NET, OPT_MEMORY_SWAP, OPT_CPUS, OPT_CPU_WEIGHT, OPT_PIDS,
+       OPT_MONOTONIC, OPT_BOOTTIME, OPT_TMPFS, OPT_READ_ONLY };
 
 struct run_opts {
-	const char *hostname, *workdir, *user, *seccomp;
+	const char *hostname, *workdir, *user, *seccomp, *name, *net;
+	const char *memory, *memory_swap, *cpus, *cpu_weight, *pids;
+	const char *monotonic, *boottime;
 	char *env[MAX_LIST], *env_files[MAX_LIST], *groups[MAX_LIST];
 	char *cap_add[MAX_LIST], *cap_drop[MAX_LIST], *ulimits[MAX_LIST];
+	char *ports[MAX_LIST], *volumes[MAX_LIST], *tmpfs[MAX_LIST];
 	int nenv, nenv_files, ngroups, ncap_add, ncap_drop, nulimits;
+	int nports, nvolumes, ntmpfs, detach, rm, read_only, tty, interactive;
 };
 
 /* Append to a bounded list; 0, or exit code. */
@@ -132,6 +205,23 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 		{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 		{ "ulimit", required_argument, NULL, OPT_ULIMIT },
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "rm", no_argument, NULL, OPT_RM },
+		{ "net", required_argument, NULL, OPT_NET },
+		{ "publish", required_argument, NULL, 'p' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "memory-swap", required_argument, NULL, OPT_MEMORY_SWAP },
+		{ "cpus", required_argument, NULL, OPT_CPUS },
+		{ "cpu-weight", required_argument, NULL, OPT_CPU_WEIGHT },
+		{ "pids", required_argument, NULL, OPT_PIDS },
+		{ "monotonic", required_argument, NULL, OPT_MONOTONIC },
+		{ "boottime", required_argument, NULL, OPT_BOOTTIME },
+		{ "volume", required_argument, NULL, 'v' },
+		{ "tmpfs", required_argument, NULL, OPT_TMPFS },
+		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
+		{ "tty", no_argument, NULL, 't' },
+		{ "interactive", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -140,9 +230,60 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 	/* Our own messages: getopt's would not say "exit 125" style. */
 	opterr = 0;
 	optind = 1;
-	while (!ret && (c = getopt_long(argc, argv, "+:e:w:u:", longopts,
-					NULL)) != -1) {
+	while (!ret && (c = getopt_long(argc, argv, "+:e:w:u:dp:m:v:ti",
+					longopts, NULL)) != -1) {
 		switch (c) {
+		case OPT_NAME:
+			o->name = optarg;
+			break;
+		case 'd':
+			o->detach = 1;
+			break;
+		case OPT_RM:
+			o->rm = 1;
+			break;
+		case OPT_NET:
+			o->net = optarg;
+			break;
+		case 'p':
+			ret = push(o->ports, &o->nports, optarg, "--publish");
+			break;
+		case 'm':
+			o->memory = optarg;
+			break;
+		case OPT_MEMORY_SWAP:
+			o->memory_swap = optarg;
+			break;
+		case OPT_CPUS:
+			o->cpus = optarg;
+			break;
+		case OPT_CPU_WEIGHT:
+			o->cpu_weight = optarg;
+			break;
+		case OPT_PIDS:
+			o->pids = optarg;
+			break;
+		case OPT_MONOTONIC:
+			o->monotonic = optarg;
+			break;
+		case OPT_BOOTTIME:
+			o->boottime = optarg;
+			break;
+		case 'v':
+			ret = push(o->volumes, &o->nvolumes, optarg, "--volume");
+			break;
+		case OPT_TMPFS:
+			ret = push(o->tmpfs, &o->ntmpfs, optarg, "--tmpfs");
+			break;
+		case OPT_READ_ONLY:
+			o->read_only = 1;
+			break;
+		case 't':
+			o->tty = 1;
+			break;
+		case 'i':
+			o->interactive = 1;
+			break;
 		case OPT_HOSTNAME:
 			o->hostname = optarg;
 			break;
@@ -221,6 +362,190 @@ static int split_args(int argc, char **argv, const char **root,
 	return 0;
 }
 
+/* -p HOSTPORT:PORT[/tcp|/udp]: 0, or -1 with why. */
+static int parse_port(const char *spec, struct mc_config *c, char *why,
+		      size_t size)
+{
+	unsigned long h, p;
+	char proto[8] = "tcp", tail;
+	int n;
+
+	n = sscanf(spec, "%lu:%lu/%7[a-z]%c", &h, &p, proto, &tail);
+	if ((n != 2 && n != 3) || h < 1 || h > 65535 || p < 1 ||
+	    p > 65535 || (strcmp(proto, "tcp") && strcmp(proto, "udp")) ||
+	    strspn(spec, "0123456789:/tcpud") != strlen(spec)) {
+		snprintf(why, size, "invalid port mapping '%s': "
+			 "HOSTPORT:PORT[/tcp|/udp]", spec);
+		return -1;
+	}
+	c->ports[c->nports].host = (uint16_t)h;
+	c->ports[c->nports].ctr = (uint16_t)p;
+	c->ports[c->nports].proto = strcmp(proto, "udp") ? IPPROTO_TCP :
+							   IPPROTO_UDP;
+	c->nports++;
+	return 0;
+}
+
+/* -v HOST:CTR[:ro|:rw]: the host path must exist.  0, or -1 + why. */
+static int parse_volume(char *spec, struct mc_config *c, char *why,
+			size_t size)
+{
+	char *dst = strchr(spec, ':'), *mode, *src;
+
+	if (!dst || spec[0] != '/' || dst[1] != '/') {
+		snprintf(why, size, "invalid volume '%s': /HOST/PATH:/PATH"
+			 "[:ro]", spec);
+		return -1;
+	}
+	*dst++ = '\0';
+	mode = strchr(dst, ':');
+	if (mode) {
+		*mode++ = '\0';
+		if (strcmp(mode, "ro") && strcmp(mode, "rw")) {
+			snprintf(why, size, "invalid volume mode '%s': ro or "
+				 "rw", mode);
+			return -1;
+		}
+	}
+	src = realpath(spec, NULL);
+	if (!src) {
+		snprintf(why, size, "volume source %s: %s", spec,
+			 strerror(errno));
+		return -1;
+	}
+	c->volumes[c->nvolumes].src = src;
+	c->volumes[c->nvolumes].dst = dst;
+	c->volumes[c->nvolumes].ro = mode && !strcmp(mode, "ro");
+	c->nvolumes++;
+	return 0;
+}
+
+/* The limits, through cgroup-limit's parsers.  0, or -1 with why. */
+static int parse_limits(const struct run_opts *o, struct mc_config *c,
+			char *why, size_t size)
+{
+	struct cg_limits *l = &c->limits;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t total;
+
+	if (o->memory && (cg_parse_size(o->memory, 0, &l->memory) < 0 ||
+			  !l->memory)) {
+		snprintf(why, size, "invalid memory '%s': e.g. 64M, 1.5G",
+			 o->memory);
+		return -1;
+	}
+	if (o->memory_swap) {
+		/* docker: memory plus swap, so swap is the difference. */
+		if (!o->memory || cg_parse_size(o->memory_swap, 0, &total) < 0 ||
+		    total < l->memory) {
+			snprintf(why, size, "invalid memory-swap '%s': memory "
+				 "plus swap, at least --memory", o->memory_swap);
+			return -1;
+		}
+		l->swap = total - l->memory;
+		l->swap_set = 1;
+	}
+	if (o->cpus) {
+		if (cg_parse_cpus(o->cpus, ncpu, 100000, &l->cpu_quota) < 0) {
+			snprintf(why, size, "invalid CPU count '%s': above 0 "
+				 "and at most %ld", o->cpus, ncpu);
+			return -1;
+		}
+		l->cpu_period = 100000;
+	}
+	if (o->cpu_weight && cg_parse_weight(o->cpu_weight,
+					     &l->cpu_weight) < 0) {
+		snprintf(why, size, "invalid CPU weight '%s': 1..10000",
+			 o->cpu_weight);
+		return -1;
+	}
+	if (o->pids && cg_parse_pids(o->pids, &l->pids) < 0) {
+		snprintf(why, size, "invalid process count '%s'", o->pids);
+		return -1;
+	}
+	c->has_limits = o->memory || o->cpus || o->cpu_weight || o->pids;
+	return 0;
+}
+
+/* Network, ports, limits, time, volumes.  0, or -1 with why. */
+static int configure_host(const struct run_opts *o, struct mc_config *c,
+			  char *why, size_t size)
+{
+	char found[160], what[32];
+	int i;
+
+	c->net = MC_NET_NONE;
+	if (o->net && !strcmp(o->net, "host"))
+		c->net = MC_NET_HOST;
+	else if (o->net && !strcmp(o->net, "bridge"))
+		c->net = MC_NET_BRIDGE;
+	else if (o->net && strcmp(o->net, "none")) {
+		snprintf(why, size, "invalid network '%s': none, host or "
+			 "bridge", o->net);
+		return -1;
+	}
+	if (c->net == MC_NET_HOST)
+		c->ns_flags &= ~CLONE_NEWNET;
+	if (o->nports && c->net != MC_NET_BRIDGE) {
+		snprintf(why, size, "publishing a port needs --net bridge");
+		return -1;
+	}
+	for (i = 0; i < o->nports; i++) {
+		if (c->nports == MC_MAX_PORTS) {
+			snprintf(why, size, "more than %d ports", MC_MAX_PORTS);
+			return -1;
+		}
+		if (parse_port(o->ports[i], c, why, size) < 0)
+			return -1;
+		snprintf(what, sizeof(what), ": %s %u ->",
+			 c->ports[i].proto == IPPROTO_UDP ? "udp" : "tcp",
+			 c->ports[i].host);
+		if (nat_find(NULL, what, found, sizeof(found)) > 0) {
+			snprintf(why, size, "port %s/%u is already published: "
+				 "%s", c->ports[i].proto == IPPROTO_UDP ?
+				 "udp" : "tcp", c->ports[i].host, found);
+			return -1;
+		}
+	}
+	if (parse_limits(o, c, why, size) < 0)
+		return -1;
+	if ((o->monotonic && tns_parse_offset(o->monotonic,
+					      &c->time.monotonic) < 0) ||
+	    (o->boottime && tns_parse_offset(o->boottime,
+					     &c->time.boottime) < 0)) {
+		snprintf(why, size, "invalid time offset '%s': seconds, e.g. "
+			 "86400 or -3600.5", o->monotonic && !c->time.monotonic.set ?
+			 o->monotonic : o->boottime);
+		return -1;
+	}
+	for (i = 0; i < o->nvolumes; i++) {
+		if (c->nvolumes == MC_MAX_MOUNTS) {
+			snprintf(why, size, "more than %d volumes",
+				 MC_MAX_MOUNTS);
+			return -1;
+		}
+		if (parse_volume(o->volumes[i], c, why, size) < 0)
+			return -1;
+	}
+	for (i = 0; i < o->ntmpfs && i < MC_MAX_MOUNTS; i++) {
+		if (o->tmpfs[i][0] != '/') {
+			snprintf(why, size, "invalid tmpfs '%s': an absolute "
+				 "path", o->tmpfs[i]);
+			return -1;
+		}
+		c->tmpfs[c->ntmpfs++] = o->tmpfs[i];
+	}
+	c->read_only = o->read_only;
+	if (o->tty && o->detach) {
+		snprintf(why, size, "-t with -d needs attach, which minicontainer "
+			 "does not have: drop one");
+		return -1;
+	}
+	c->tty = o->tty;
+	c->interactive = o->interactive;
+	return 0;
+}
+
 /* Turn the options into a complete, checked configuration. */
 static int configure(const struct run_opts *o, struct mc_config *c,
 		     char *idbuf, size_t idsize)
@@ -238,7 +563,8 @@ static int configure(const struct run_opts *o, struct mc_config *c,
 			 why, sizeof(why)) < 0)
 		goto bad;
 	c->workdir = o->workdir ? o->workdir : "/";
-	if (mc_check_workdir(c->rootfs, c->workdir, why, sizeof(why)) < 0)
+	if (mc_check_workdir(c->rootfs, c->workdir, why, sizeof(why)) < 0 ||
+	    configure_host(o, c, why, sizeof(why)) < 0)
 		goto bad;
 	c->caps = caps_default();
 	if (caps_modify(&c->caps, o->cap_add, o->ncap_add, o->cap_drop,
@@ -302,11 +628,72 @@ bad:
 	return MC_EXIT_RUNTIME;
 }
 
+/* The command line, for ps. */
+static void record_command(const struct mc_state *st,
+			   const struct mc_config *c)
+{
+	char cmd[512] = "";
+	size_t len = 0;
+	int i;
+
+	for (i = 0; c->argv[i] && len < sizeof(cmd) - 1; i++)
+		len += (size_t)snprintf(cmd + len, sizeof(cmd) - len, "%s%s",
+					i ? " " : "", c->argv[i]);
+	state_write(st, "command", "%s", cmd);
+	state_write(st, "rootfs", "%s", c->rootfs);
+}
+
+/*
+ * -d: a monitor process stays as the container's parent, in a session
+ * of its own, records the exit and releases the resources; the command's
+ * output goes to the state's log.  This process returns once the command
+ * runs (printing the ID) or the start failed (its exit code).
+ */
+static int detach(struct mc_config *c, int rm)
+{
+	char path[PATH_MAX + 8];
+	unsigned char b = MC_EXIT_RUNTIME;
+	int p[2], code;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/log", c->state->dir);
+	c->log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+			 0600);
+	if (c->log_fd < 0 || pipe2(p, O_CLOEXEC) < 0) {
+		rep_fail("open(\"%s\")", path);
+		return MC_EXIT_RUNTIME;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		rep_fail("fork()");
+		return MC_EXIT_RUNTIME;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		setsid();
+		c->started_fd = p[1];
+		state_set_monitor(c->state, getpid());
+		code = mc_run(c);
+		if (rm)
+			state_remove(c->state);
+		_exit(code);
+	}
+	close(p[1]);
+	close(c->log_fd);
+	if (read(p[0], &b, 1) == 1 && b == 's') {
+		printf("%s\n", c->state->id);
+		return 0;
+	}
+	return b;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
 	struct mc_config c = { .ns_flags = MC_NS_FLAGS };
-	char rootbuf[PATH_MAX], id[16];
+	char rootbuf[PATH_MAX], id[16], why[256];
+	struct mc_state st;
 	int ret;
 
 	ret = parse_run(argc, argv, &o);
@@ -322,12 +709,28 @@ static int cmd_run(int argc, char **argv)
 			  "through a user namespace are not supported yet");
 		return MC_EXIT_RUNTIME;
 	}
+	if (o.name && state_check_name(o.name, why, sizeof(why)) < 0) {
+		rep_error("%s", why);
+		return MC_EXIT_RUNTIME;
+	}
 	ret = configure(&o, &c, id, sizeof(id));
 	if (ret)
 		return ret;
-	rep_evidence("container %s: %s on %s", c.hostname, c.argv[0],
-		     c.rootfs);
-	return mc_run(&c);
+	if (state_create(o.name, &st, why, sizeof(why)) < 0) {
+		rep_error("%s", why);
+		return MC_EXIT_RUNTIME;
+	}
+	c.state = &st;
+	c.log_fd = c.started_fd = -1;
+	record_command(&st, &c);
+	rep_evidence("container %s: %s on %s", st.name, c.argv[0], c.rootfs);
+	if (o.detach)
+		return detach(&c, o.rm);
+	state_set_monitor(&st, getpid());
+	ret = mc_run(&c);
+	if (o.rm)
+		state_remove(&st);
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -338,6 +741,14 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
+	};
+	static const struct {
+		const char *name;
+		int (*fn)(int argc, char **argv);
+	} commands[] = {
+		{ "ps", lc_ps }, { "wait", lc_wait }, { "logs", lc_logs },
+		{ "stop", lc_stop }, { "kill", lc_kill }, { "rm", lc_rm },
+		{ "cleanup", lc_cleanup },
 	};
 	static int first_steps;
 	char rootfs[PATH_MAX];
@@ -366,7 +777,11 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return usage_error("missing command: run");
+		return usage_error("missing command: run, ps, wait, logs, "
+				   "stop, kill, rm or cleanup");
+	for (c = 0; c < (int)(sizeof(commands) / sizeof(commands[0])); c++)
+		if (!strcmp(argv[optind], commands[c].name))
+			return commands[c].fn(argc - optind, argv + optind);
 	if (strcmp(argv[optind], "run"))
 		return usage_error("unknown command: %s", argv[optind]);
 	/*
@@ -387,6 +802,10 @@ int main(int argc, char **argv)
 	if (counter != MAP_FAILED) {
 		*counter = 1;
 		rep_number_steps(counter);
+	}
+	if (getenv("MINICONTAINER_TEST_STOP_AT")) {
+		stop_at = atoi(getenv("MINICONTAINER_TEST_STOP_AT"));
+		rep_step_hook(stop_hook);
 	}
 	return cmd_run(argc - optind, argv + optind);
 }

@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -310,5 +311,139 @@ int rootfs_readonly(const char *const *paths)
 			 "mount(NULL, \"%s\", MS_REMOUNT | MS_BIND | MS_RDONLY)",
 			 *paths, *paths, *paths);
 	}
+	return 0;
+}
+
+/* --- volumes, tmpfs and a read-only root --- */
+
+/*
+ * Make the directories of path inside the new root one component at a
+ * time: each mkdirat() is relative to a directory fd that openat2 got
+ * with RESOLVE_IN_ROOT, so "a/b" where a is a symlink to /etc makes
+ * b under the image's /etc, never the host's.  The last component is a
+ * directory, or an empty file if file is set.  An fd of it, or -1.
+ */
+static int make_in_root(const char *path, int file)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC | O_DIRECTORY,
+				.resolve = RESOLVE_IN_ROOT };
+	char buf[PATH_MAX], *comp, *next;
+	struct stat st;
+	int dfd, fd;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	dfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return rep_fail("open(\".\")");
+	for (comp = buf; comp && *comp; comp = next) {
+		while (*comp == '/')
+			comp++;
+		if (!*comp)
+			break;
+		next = strchr(comp, '/');
+		if (next)
+			*next++ = '\0';
+		if (!strcmp(comp, ".."))
+			comp = ".";
+		if (file && (!next || !*next)) {
+			fd = openat(dfd, comp, O_CREAT | O_WRONLY | O_NOFOLLOW |
+				    O_CLOEXEC, 0644);
+			if (fd >= 0)
+				close(fd);
+		} else if (mkdirat(dfd, comp, 0755) < 0 && errno != EEXIST) {
+			rep_fail("mkdirat(\"%s\")", comp);
+			close(dfd);
+			return -1;
+		}
+		how.flags = O_PATH | O_CLOEXEC |
+			    (file && (!next || !*next) ? 0 : O_DIRECTORY);
+		fd = (int)syscall(SYS_openat2, dfd, comp, &how, sizeof(how));
+		close(dfd);
+		if (fd < 0)
+			return rep_fail("openat2(\"%s\", RESOLVE_IN_ROOT)",
+					path);
+		dfd = fd;
+	}
+	if (fstat(dfd, &st) < 0 || (file ? S_ISDIR(st.st_mode) :
+				    !S_ISDIR(st.st_mode))) {
+		rep_error("%s: in the image it is %s", path, file ?
+			  "a directory, the volume a file" :
+			  "not a directory, the volume is one");
+		close(dfd);
+		errno = ENOTDIR;
+		return -1;
+	}
+	return dfd;
+}
+
+int rootfs_bind(const char *src, const char *dst, int ro)
+{
+	char target[64];
+	struct stat st;
+	int fd;
+
+	if (stat(src, &st) < 0)
+		return rep_fail("stat(\"%s\")", src);
+	fd = make_in_root(dst, !S_ISDIR(st.st_mode));
+	if (fd < 0)
+		return -1;
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+	/* The host's directory appears inside: the same inodes, shared. */
+	if (mount(src, target, NULL, MS_BIND | MS_REC, NULL) < 0) {
+		close(fd);
+		return rep_fail("mount(\"%s\", \"%s\", NULL, MS_BIND)", src,
+				dst);
+	}
+	close(fd);
+	rep_step(0, "a volume: the host's files inside", "mount(\"%s\", "
+		 "\"%s\", NULL, MS_BIND | MS_REC, NULL)", src, dst);
+	if (!ro)
+		return 0;
+	fd = make_in_root(dst, !S_ISDIR(st.st_mode));
+	if (fd < 0)
+		return -1;
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+	/* Read-only is a flag of this mount, not of the host's files. */
+	if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY |
+		  kept_flags(target), NULL) < 0) {
+		close(fd);
+		return rep_fail("mount(\"%s\", MS_REMOUNT | MS_RDONLY)", dst);
+	}
+	close(fd);
+	rep_step(0, "read-only", "mount(NULL, \"%s\", NULL, MS_BIND | "
+		 "MS_REMOUNT | MS_RDONLY, NULL)", dst);
+	return 0;
+}
+
+int rootfs_tmpfs(const char *dst)
+{
+	char target[64];
+	int fd = make_in_root(dst, 0);
+
+	if (fd < 0)
+		return -1;
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+	if (mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=1777,size=65536k") < 0) {
+		close(fd);
+		return rep_fail("mount(\"tmpfs\", \"%s\", \"tmpfs\")", dst);
+	}
+	close(fd);
+	rep_step(0, "a tmpfs: memory, gone with the container",
+		 "mount(\"tmpfs\", \"%s\", \"tmpfs\", MS_NOSUID | MS_NODEV "
+		 "| MS_NOEXEC, \"mode=1777,size=65536k\")", dst);
+	return 0;
+}
+
+int rootfs_root_readonly(void)
+{
+	/* The bind mount pivot_prepare made is the root's own mount. */
+	if (mount(NULL, ".", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY |
+		  kept_flags("."), NULL) < 0)
+		return rep_fail("mount(NULL, \".\", NULL, MS_BIND | MS_REMOUNT "
+				"| MS_RDONLY, NULL)");
+	rep_step(0, "the root is read-only (the mounts on it keep their "
+		 "own flags)", "mount(NULL, \".\", NULL, MS_BIND | MS_REMOUNT "
+		 "| MS_RDONLY, NULL)");
 	return 0;
 }

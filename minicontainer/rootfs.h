@@ -34,4 +34,18 @@ int rootfs_mask(const char *const *paths);
  * Resolved as rootfs_mask() does.  0 or -1 (reported). */
 int rootfs_readonly(const char *const *paths);
 
+/* Bind the host's src onto dst inside the new root (made if missing: a
+ * directory, or an empty file for a file source; every component made
+ * with mkdirat at a dirfd resolved in the root, so a symlink in the
+ * image cannot send it outside); read-only if ro.  0 or -1 (reported). */
+int rootfs_bind(const char *src, const char *dst, int ro);
+
+/* A tmpfs at dst inside the new root (nosuid, nodev, noexec; 64 MiB).
+ * 0 or -1 (reported). */
+int rootfs_tmpfs(const char *dst);
+
+/* Make the new root's own mount read-only (mounts on it keep theirs).
+ * 0 or -1 (reported). */
+int rootfs_root_readonly(void);
+
 #endif

@@ -532,12 +532,20 @@ static int owned(const struct rule *r, const char *owner)
 	return !strncmp(r->comment, owner, len) && r->comment[len] == ':';
 }
 
-/* nft delete table ip ctk, then forwarding back as it was. */
+/*
+ * Forwarding back as it was, then nft delete table ip ctk: in that
+ * order, so that a process killed in between leaves the table (and its
+ * note of the old value) for the next removal, not a forwarding host
+ * with no record of why.
+ */
 static int drop_table(int nl, const struct table_state *t)
 {
 	struct nl_batch b;
 	struct nlmsghdr *n;
 
+	if (t->forward_was == 0 &&
+	    nv_forward(0, "forwarding is off again, as it was") < 0)
+		return -1;
 	nl_batch_init(&b, NFNL_SUBSYS_NFTABLES);
 	n = nl_batch_add(&b, MSG(NFT_MSG_DELTABLE), 0, NFPROTO_IPV4);
 	if (!n || nl_addattr_str(n, nl_batch_room(&b, n), NFTA_TABLE_NAME,
@@ -545,9 +553,6 @@ static int drop_table(int nl, const struct table_state *t)
 	    nl_batch_commit(nl, &b, "table ip " NAT_TABLE ", its chains and "
 			    "rules are gone") < 0)
 		return rep_fail("NFT_MSG_DELTABLE \"" NAT_TABLE "\"");
-	if (t->forward_was == 0)
-		return nv_forward(0, "forwarding is off again, as it was") < 0 ?
-		       -1 : 0;
 	return 0;
 }
 

@@ -466,15 +466,24 @@ int nv_exists(const char *full)
 }
 
 /* Inside the namespace: lo and eth0 up, eth0's addresses, the routes. */
-static int wire_inside(const char *full, const struct nv_subnet *sn,
-		       uint32_t ns_n)
+/* Inside the namespace nsfd: lo and eth0 up, eth0's addresses, default
+ * routes via address 1 of sn.  0 or -1 (reported). */
+static int wire_inside(int nsfd, const struct nv_subnet *sn, uint32_t ns_n)
 {
 	uint32_t gw4 = htonl(nv_addr4(sn, 1));
 	struct in6_addr gw6 = nv_addr6(sn, 1);
 	int back, nl, ret = -1;
 
-	if (nv_ns_enter(full, &back) < 0)
+	back = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (back < 0)
+		return rep_fail("open(\"/proc/self/ns/net\")");
+	if (setns(nsfd, CLONE_NEWNET) < 0) {
+		rep_fail("setns(nsfd, CLONE_NEWNET)");
+		close(back);
 		return -1;
+	}
+	rep_step(0, "this process now sees the namespace's links",
+		 "setns(nsfd, CLONE_NEWNET)");
 	nl = nl_open();
 	if (nl < 0)
 		goto out_return;
@@ -492,14 +501,11 @@ out_return:
 	return ret;
 }
 
-int nv_add(const char *name, const struct nv_subnet *sn, uint32_t ns_n,
-	   const char *master)
+int nv_wire(const char *host, int nsfd, const struct nv_subnet *sn,
+	    uint32_t ns_n, const char *master)
 {
-	char full[IFNAMSIZ + 8], path[PATH_MAX];
-	int nl, nsfd, master_idx = 0;
+	int nl, master_idx = 0;
 
-	snprintf(full, sizeof(full), "%s%s", NV_PREFIX, name);
-	snprintf(path, sizeof(path), "%s/%s", NV_RUN_DIR, full);
 	if (master) {
 		master_idx = link_index(master);
 		if (master_idx < 0)
@@ -508,36 +514,50 @@ int nv_add(const char *name, const struct nv_subnet *sn, uint32_t ns_n,
 	nl = nl_open();
 	if (nl < 0)
 		return -1;
-	if (nv_ns_create(full) < 0)
+	if (veth_add(nl, host, nsfd, master_idx) < 0)
 		goto out_close;
+	/*
+	 * Up before the addresses: an IPv6 address added to a down link
+	 * answers no neighbour solicitation until the next change.
+	 */
+	if (link_up(nl, host) < 0)
+		goto out_del_link;
+	if (!master && addr_pair(nl, host, sn, 1) < 0)
+		goto out_del_link;
+	if (wire_inside(nsfd, sn, ns_n) < 0)
+		goto out_del_link;
+	close(nl);
+	return 0;
+out_del_link:
+	nv_link_del(host);
+out_close:
+	close(nl);
+	return -1;
+}
+
+int nv_add(const char *name, const struct nv_subnet *sn, uint32_t ns_n,
+	   const char *master)
+{
+	char full[IFNAMSIZ + 8], path[PATH_MAX];
+	int nsfd;
+
+	snprintf(full, sizeof(full), "%s%s", NV_PREFIX, name);
+	snprintf(path, sizeof(path), "%s/%s", NV_RUN_DIR, full);
+	if (nv_ns_create(full) < 0)
+		return -1;
 	nsfd = open(path, O_RDONLY | O_CLOEXEC);
 	if (nsfd < 0) {
 		rep_fail("open(\"%s\")", path);
 		goto out_del_ns;
 	}
-	if (veth_add(nl, full, nsfd, master_idx) < 0)
+	if (nv_wire(full, nsfd, sn, ns_n, master) < 0)
 		goto out_close_nsfd;
-	/*
-	 * Up before the addresses: an IPv6 address added to a down link
-	 * answers no neighbour solicitation until the next change.
-	 */
-	if (link_up(nl, full) < 0)
-		goto out_del_link;
-	if (!master && addr_pair(nl, full, sn, 1) < 0)
-		goto out_del_link;
-	if (wire_inside(full, sn, ns_n) < 0)
-		goto out_del_link;
 	close(nsfd);
-	close(nl);
 	return 0;
-out_del_link:
-	nv_link_del(full);
 out_close_nsfd:
 	close(nsfd);
 out_del_ns:
 	nv_ns_delete(full);
-out_close:
-	close(nl);
 	return -1;
 }
 

@@ -71,6 +71,12 @@ int nv_ns_return(int back);
 int nv_add(const char *name, const struct nv_subnet *sn, uint32_t ns_n,
 	   const char *master);
 
+/* The wiring of nv_add() for a namespace given by fd (a container's
+ * /proc/PID/ns/net): veth host <-> eth0 in nsfd, addresses, links up,
+ * default routes.  On failure the veth is removed.  0 or -1 (reported). */
+int nv_wire(const char *host, int nsfd, const struct nv_subnet *sn,
+	    uint32_t ns_n, const char *master);
+
 /* Make bridge full with address 1 of sn, up.  0 or -1 (reported). */
 int nv_bridge_add(const char *full, const struct nv_subnet *sn);
 

@@ -28,17 +28,18 @@ host_state() {
 	mount_table | md5sum
 	find /sys/fs/cgroup -type d 2>/dev/null | wc -l
 	ip -o link | awk -F': ' '{ print $2 }'
+	ls -A /run/minicontainer 2>/dev/null | grep -v '^\.lock$' || true
 }
 
-mc() { "$MC" -q run "$@"; }
+mc() { "$MC" -q run --rm "$@"; }
 
 @test "minicontainer: runs a command in its own hostname, with the default root [vm]" {
-	run --separate-stderr "$MC" run --hostname web -- sh -c 'hostname; echo $HOSTNAME; cat /etc/os-release | head -1'
+	run --separate-stderr "$MC" run --rm --hostname web -- sh -c 'hostname; echo $HOSTNAME; cat /etc/os-release | head -1'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "web" ]
 	[ "${lines[1]}" = "web" ]
 	[[ "${lines[2]}" == *"ctk"* || "${lines[2]}" == *"NAME"* ]]
-	[ "$stderr" = "minicontainer: container web: sh on $ROOTFS" ]
+	[[ "$stderr" == "minicontainer: container "[0-9a-f]*": sh on $ROOTFS" ]]
 	# Without --hostname the hostname is a fresh 12-digit ID.
 	run mc -- hostname
 	[[ "$output" =~ ^[0-9a-f]{12}$ ]]
@@ -81,7 +82,7 @@ mc() { "$MC" -q run "$@"; }
 }
 
 @test "minicontainer: a signal to the runtime reaches the command through init" {
-	"$MC" -q run "$ROOT" -- sh -c 'trap "echo got TERM; exit 3" TERM; echo ready; while :; do sleep 0.1; done' >"$SCRATCH/out" &
+	"$MC" -q run --rm "$ROOT" -- sh -c 'trap "echo got TERM; exit 3" TERM; echo ready; while :; do sleep 0.1; done' >"$SCRATCH/out" &
 	pid=$!
 	for ((i = 0; i < 50; i++)); do
 		grep -q ready "$SCRATCH/out" && break
@@ -206,7 +207,7 @@ mc() { "$MC" -q run "$@"; }
 }
 
 @test "minicontainer: --verbose prints the whole start as one numbered trace" {
-	run --separate-stderr "$MC" --verbose run "$ROOT" -- true
+	run --separate-stderr "$MC" --verbose run --rm "$ROOT" -- true
 	[ "$status" -eq 0 ]
 	n=0
 	while read -r line; do
@@ -237,7 +238,7 @@ mc() { "$MC" -q run "$@"; }
 	check() {	# STATUS STDERR ARGS...
 		local want=$1 msg=$2
 		shift 2
-		run "-$want" --separate-stderr "$MC" run "$@"
+		run "-$want" --separate-stderr "$MC" run --rm "$@"
 		[ "$status" -eq "$want" ] || { echo "$*: status $status"; return 1; }
 		[ "$stderr" = "minicontainer: $msg" ] || { echo "$*: $stderr"; return 1; }
 		[ "$(host_state)" = "$before" ]
@@ -260,7 +261,7 @@ mc() { "$MC" -q run "$@"; }
 	[ "${stderr_lines[0]}" = "minicontainer: unknown option '--bogus'" ]
 	[ "${stderr_lines[1]}" = "Try 'minicontainer run --help' for more information." ]
 	# Not root: one line, before anything is made.
-	run --separate-stderr as_nobody "$BIN/minicontainer" run "$ROOT" true
+	run --separate-stderr as_nobody "$BIN/minicontainer" run --rm "$ROOT" true
 	[ "$status" -eq 125 ]
 	[[ "$stderr" == "minicontainer: run needs root: "* ]]
 	[ "$(host_state)" = "$before" ]
@@ -275,4 +276,214 @@ mc() { "$MC" -q run "$@"; }
 		<(man_options minicontainer "$TOP/minicontainer/minicontainer.8")
 	run "$MC" --version
 	[[ "$output" == "minicontainer "* ]]
+}
+
+# --- issue 11: networking, limits, time, volumes, lifecycle ---
+
+# Run script $1 in a scratch host (scratch_net) where MC and ROOT are
+# set: its /run/minicontainer, bridge and rules die with it.
+mc_net() {
+	scratch_net "MC=$BIN/minicontainer ROOT=$ROOT BB=$ROOTFS/bin/busybox
+		$1"
+}
+
+@test "minicontainer: bridged containers talk over nc; a published port reaches one [vm]" {
+	run --separate-stderr mc_net '
+		"$MC" -q run -d --rm --name srv --net bridge -p 8080:80 "$ROOT" -- sh -c "echo served-by-srv | nc -l -p 80" >/dev/null
+		"$MC" ps | awk "NR > 1 { print \$2, \$3 }"
+		ip -o -4 addr show ctk-mc0 | awk "{ print \$4 }"
+		# Container to container, across the bridge.
+		"$MC" -q run --rm --net bridge "$ROOT" -- sh -c "for i in 1 2 3 4 5; do nc 198.19.0.2 80 </dev/null && break; sleep 0.2; done"
+		"$MC" -q run -d --rm --name srv2 --net bridge -p 8081:80 "$ROOT" -- sh -c "echo published | nc -l -p 80" >/dev/null
+		nft list table ip ctk | grep -c "dport 8081 dnat to 198.19.0.3:80"
+		# The host, to its own address on the published port.
+		for i in 1 2 3 4 5; do $BB nc 198.19.0.1 8081 </dev/null && break; sleep 0.2; done
+		# Control: a container on --net none reaches nothing.
+		"$MC" -q run -d --rm --name srv3 --net bridge "$ROOT" -- sh -c "echo x | nc -l -p 80" >/dev/null
+		"$MC" -q run --rm "$ROOT" -- sh -c "nc -w 1 198.19.0.4 80 </dev/null || echo unreachable"
+		"$MC" stop -t 1 srv3 >/dev/null
+		sleep 0.3
+		"$MC" ps -a | wc -l'
+	echo "$output$stderr"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "srv running" ]
+	[ "${lines[1]}" = "198.19.0.1/24" ]
+	[ "${lines[2]}" = "served-by-srv" ]
+	[ "${lines[3]}" = "2" ]
+	[ "${lines[4]}" = "published" ]
+	[ "${lines[5]}" = "unreachable" ]
+	# Every container gone with --rm; the bridge and rules with the last.
+	[ "${lines[6]}" = "1" ]
+}
+
+@test "minicontainer: --pids and --memory are enforced (controls without) [vm]" {
+	run mc --pids 5 "$ROOT" -- sh -c 'for i in 1 2 3 4 5 6; do sleep 1 & done; wait'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"can't fork"* ]]
+	run mc "$ROOT" -- sh -c 'for i in 1 2 3 4 5 6; do sleep 0.2 & done; wait'
+	[ "$status" -eq 0 ]
+	# 48 MiB of tmpfs pages are charged to the container's memory.
+	run mc --memory 16M "$ROOT" -- sh -c 'dd if=/dev/zero of=/dev/shm/x bs=1M count=48 2>/dev/null; echo "dd $?"'
+	[ "$output" = "dd 137" ] || [[ "$output" == *"Killed"*"dd 137"* ]]
+	run mc "$ROOT" -- sh -c 'dd if=/dev/zero of=/dev/shm/x bs=1M count=48 2>/dev/null; echo "dd $?"'
+	[ "$output" = "dd 0" ]
+	# The container's cgroup namespace is rooted at its group.
+	run mc --pids 50 "$ROOT" -- sh -c 'grep -E "pids|^0::" /proc/self/cgroup | cut -d: -f3'
+	[ "${lines[0]}" = "/" ]
+}
+
+@test "minicontainer: --boottime and --monotonic offsets show inside [vm]" {
+	host=$(cut -d. -f1 /proc/uptime)
+	run mc --boottime 86400 --monotonic 3600 "$ROOT" -- cut -d. -f1 /proc/uptime
+	[ "$status" -eq 0 ]
+	[ "$output" -ge $((host + 86400)) ]
+	[ "$output" -lt $((host + 86400 + 60)) ]
+	# Control: without offsets, the host's uptime.
+	run mc "$ROOT" -- cut -d. -f1 /proc/uptime
+	[ "$output" -lt $((host + 60)) ]
+}
+
+@test "minicontainer: volumes (:ro read-only), --tmpfs, --read-only root" {
+	mkdir "$SCRATCH/vol"
+	echo from-host >"$SCRATCH/vol/f"
+	run mc -v "$SCRATCH/vol:/data:ro" --tmpfs /scratch --read-only "$ROOT" -- sh -c '
+		cat /data/f
+		echo x 2>/dev/null >/data/g || echo data-ro
+		echo y >/scratch/s && cat /scratch/s
+		echo z 2>/dev/null >/etc/z || echo root-ro'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'from-host\ndata-ro\ny\nroot-ro')" ]
+	[ ! -e "$SCRATCH/vol/g" ]
+	[ ! -e "$ROOT/etc/z" ]
+	# Control: read-write, the write reaches the host.
+	run mc -v "$SCRATCH/vol:/data" "$ROOT" -- sh -c 'echo from-container >/data/g'
+	[ "$(cat "$SCRATCH/vol/g")" = "from-container" ]
+	# A volume path in the image that is a symlink stays inside the root.
+	ln -s /etc "$ROOT/link"
+	run mc -v "$SCRATCH/vol:/link/vol" "$ROOT" -- cat /etc/vol/f
+	[ "$output" = "from-host" ]
+	[ ! -e /etc/vol ]
+}
+
+@test "minicontainer: run -d, ps, logs, stop, wait, rm" {
+	run "$MC" -q run -d --name life "$ROOT" -- sh -c 'echo line one; trap "echo got TERM; exit 5" TERM; while :; do sleep 0.1; done'
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^[0-9a-f]{12}$ ]]
+	id=$output
+	run "$MC" ps
+	[[ "${lines[1]}" == "$id  life "*"running "*"sh -c echo line one"* ]]
+	sleep 0.3
+	run "$MC" logs life
+	[ "$output" = "line one" ]
+	run --separate-stderr "$MC" rm life
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "minicontainer: container life is running: stop it first, or rm -f" ]
+	run "$MC" stop -t 5 life
+	[ "$output" = "life" ]
+	run "$MC" wait life
+	[ "$status" -eq 5 ]
+	[ "$output" = "5" ]
+	run "$MC" logs life
+	[ "$output" = "$(printf 'line one\ngot TERM')" ]
+	run "$MC" ps -a
+	[[ "${lines[1]}" == "$id  life "*"exited (5)"* ]]
+	run "$MC" rm "${id:0:6}"
+	[ "$output" = "life" ]
+	run "$MC" ps -a
+	[ "${#lines[@]}" -eq 1 ]
+	# rm -f of a running one.
+	"$MC" -q run -d --name life2 "$ROOT" -- sleep 30
+	run "$MC" rm -f life2
+	[ "$output" = "life2" ]
+}
+
+@test "minicontainer: lifecycle bad input: one line, exit code, nothing left" {
+	"$MC" -q run -d --name dup "$ROOT" -- sleep 30
+	before=$(host_state)
+	run --separate-stderr "$MC" -q run --rm --name dup "$ROOT" true
+	[ "$status" -eq 125 ]
+	[ "$stderr" = "minicontainer: the name 'dup' is already in use (minicontainer rm dup)" ]
+	run --separate-stderr "$MC" -q run --rm --name a/b "$ROOT" true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == "minicontainer: invalid name 'a/b': "* ]]
+	run --separate-stderr "$MC" logs ..
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "minicontainer: invalid name '..': "* ]]
+	run --separate-stderr "$MC" -q run --rm -v /nonexistent:/x "$ROOT" true
+	[ "$status" -eq 125 ]
+	[ "$stderr" = "minicontainer: volume source /nonexistent: No such file or directory" ]
+	run --separate-stderr "$MC" -q run --rm -p 80:80 "$ROOT" true
+	[ "$status" -eq 125 ]
+	[ "$stderr" = "minicontainer: publishing a port needs --net bridge" ]
+	run --separate-stderr "$MC" -q run --rm --net bogus "$ROOT" true
+	[ "$status" -eq 125 ]
+	[ "$stderr" = "minicontainer: invalid network 'bogus': none, host or bridge" ]
+	run --separate-stderr "$MC" -q run --rm --memory lots "$ROOT" true
+	[ "$status" -eq 125 ]
+	[ "$stderr" = "minicontainer: invalid memory 'lots': e.g. 64M, 1.5G" ]
+	run --separate-stderr "$MC" stop nosuch
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "minicontainer: no such container: nosuch" ]
+	[ "$(host_state)" = "$before" ]
+	"$MC" rm -f dup >/dev/null
+}
+
+@test "minicontainer: SIGKILL of the runtime at every step, then cleanup: nothing left [vm]" {
+	args="-v run --memory 16M --net bridge -p 8090:80"
+	# At each step N: stop there, SIGKILL the runtime, run cleanup, and
+	# count what is left: held state, links, rules, groups.  The first N
+	# the start never reaches (it ended) closes the loop.
+	run --separate-stderr mc_net "
+		left() {
+			# A container that ended keeps its state (docker's rule),
+			# but nothing it held: no resources, no address.
+			ls /run/minicontainer/*/resources /run/minicontainer/*/addr 2>/dev/null | wc -l
+			ip -o link | { grep -c ctk- || true; }
+			nft list tables | wc -l
+			find /sys/fs/cgroup -name 'mc-*' | wc -l
+		}
+		for n in \$(seq 2 200); do
+			MINICONTAINER_TEST_STOP_AT=\$n \"\$MC\" $args \"\$ROOT\" -- true 2>/tmp/stop &
+			pid=\$!
+			for i in \$(seq 500); do
+				grep -q 'stopped at step' /tmp/stop && break
+				kill -0 \$pid 2>/dev/null || break
+				sleep 0.02
+			done
+			if ! grep -q 'stopped at step' /tmp/stop; then
+				wait \$pid
+				echo \"ended before step \$n\"
+				break
+			fi
+			echo stopped
+			kill -9 \$pid 2>/dev/null || true
+			wait \$pid 2>/dev/null || true
+			\"\$MC\" cleanup 2>/dev/null
+			echo \"after \$n: \$(left | tr '\n' ' ')\"
+		done
+		\"\$MC\" cleanup 2>/dev/null
+		echo \"at the end: \$(left | tr '\n' ' ')\""
+	# Shown on failure.
+	grep -v '^stopped$' <<<"$output" | grep -v ': 0 0 0 0 $' | head -20
+	echo "$stderr" | head -5
+	[ "$status" -eq 0 ]
+	last=$(sed -n 's/^ended before step //p' <<<"$output")
+	[ "$last" -gt 50 ]
+	# Every step was stopped at, and after each, cleanup left nothing.
+	[ "$(grep -c '^stopped$' <<<"$output")" -eq $((last - 2)) ]
+	[ "$(grep -c '^after [0-9]*: 0 0 0 0 $' <<<"$output")" -eq $((last - 2)) ]
+	[ "${lines[-1]}" = "at the end: 0 0 0 0 " ]
+}
+
+@test "minicontainer: run -it gives a shell on a pty: prompt, output, window size, ^C, exit status" {
+	run expect "$BATS_TEST_DIRNAME/expect/mc-it.exp" "$BIN/minicontainer" "$ROOT"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"EXIT 3"* ]]
+	# Control: without -t there is no terminal inside.
+	run mc -i "$ROOT" -- sh -c 'tty; echo typed | cat' </dev/null
+	[ "${lines[0]}" = "not a tty" ]
+	run mc "$ROOT" -- sh -c 'tty; cat' <<<"not read"
+	[ "${lines[0]}" = "not a tty" ]
+	[ "${#lines[@]}" -eq 1 ]
 }

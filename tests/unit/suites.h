@@ -19,5 +19,6 @@ Suite *tc_suite(void);
 Suite *caps_suite(void);
 Suite *seccomp_suite(void);
 Suite *mcopts_suite(void);
+Suite *tty_suite(void);
 
 #endif

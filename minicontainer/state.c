@@ -1,0 +1,383 @@
+/*
+ * state.c - the container's state directory.  A runtime is a set of
+ * short-lived commands (run, ps, stop, rm) around long-lived kernel
+ * objects (processes, a cgroup, links, rules): the directory is how one
+ * command finds what another made.  runc keeps the same under
+ * /run/runc/ID.  Files are small and written whole (a temp file renamed
+ * over the old one), so a reader never sees half a file.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "report.h"
+#include "state.h"
+
+#define STATE_ROOT	"/run/minicontainer"
+
+/* mkdir with mode, accepting an existing directory we own. */
+static int make_dir(const char *path, mode_t mode)
+{
+	struct stat st;
+
+	if (mkdir(path, mode) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return rep_fail("mkdir(\"%s\")", path);
+	if (lstat(path, &st) < 0)
+		return rep_fail("lstat(\"%s\")", path);
+	/* Someone else's directory (or a symlink) in /tmp is an attack. */
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+		rep_error("%s is not a directory of uid %u: refused", path,
+			  geteuid());
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+
+int state_root(char *buf, size_t size)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	char parent[PATH_MAX];
+
+	if (geteuid() == 0) {
+		snprintf(buf, size, STATE_ROOT);
+		return make_dir(buf, 0700);
+	}
+	if (xdg && *xdg == '/') {
+		snprintf(parent, sizeof(parent), "%s", xdg);
+		snprintf(buf, size, "%s/minicontainer", xdg);
+		if (access(parent, W_OK) == 0)
+			return make_dir(buf, 0700);
+	}
+	/* No runtime directory (a su session): a private one in /tmp. */
+	snprintf(buf, size, "/tmp/minicontainer-%u", geteuid());
+	return make_dir(buf, 0700);
+}
+
+int state_check_name(const char *name, char *why, size_t size)
+{
+	size_t len = strlen(name);
+
+	if (!len || len > STATE_NAME_MAX ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		   "0123456789_.-") != len || name[0] == '.' ||
+	    name[0] == '-' || name[0] == '_') {
+		snprintf(why, size, "invalid name '%s': 1 to %d letters, "
+			 "digits, '_', '.' and '-', starting with a letter or "
+			 "digit", name, STATE_NAME_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+int state_lock(void)
+{
+	char root[PATH_MAX], path[PATH_MAX + 8];
+	int fd;
+
+	if (state_root(root, sizeof(root)) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/.lock", root);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return rep_fail("open(\"%s\")", path);
+	if (flock(fd, LOCK_EX) < 0) {
+		rep_fail("flock(\"%s\", LOCK_EX)", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void state_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Fill s for directory id under root; 0 if it is a container's. */
+static int load(const char *root, const char *id, struct mc_state *s)
+{
+	if (strlen(id) != 12)
+		return -1;
+	memset(s, 0, sizeof(*s));
+	snprintf(s->root, sizeof(s->root), "%s", root);
+	snprintf(s->dir, sizeof(s->dir), "%s/%.12s", root, id);
+	snprintf(s->id, sizeof(s->id), "%.12s", id);
+	return state_read(s, "name", s->name, sizeof(s->name)) < 0 ? -1 : 0;
+}
+
+struct find {
+	const char *ref;
+	struct mc_state *out;
+	int matches;
+};
+
+static int find_cb(const struct mc_state *s, void *arg)
+{
+	struct find *f = arg;
+
+	if (!strcmp(s->name, f->ref) || !strcmp(s->id, f->ref)) {
+		*f->out = *s;
+		f->matches = 1;
+		return 1;
+	}
+	if (strlen(f->ref) >= 3 && !strncmp(s->id, f->ref, strlen(f->ref))) {
+		*f->out = *s;
+		f->matches++;
+	}
+	return 0;
+}
+
+int state_open(const char *ref, struct mc_state *s, char *why, size_t size)
+{
+	struct find f = { ref, s, 0 };
+
+	if (state_check_name(ref, why, size) < 0)
+		return -1;
+	if (state_list(find_cb, &f) < 0) {
+		snprintf(why, size, "cannot read the state directory");
+		return -1;
+	}
+	if (f.matches == 1)
+		return 0;
+	snprintf(why, size, f.matches ? "'%s' matches more than one "
+		 "container ID: give more digits" : "no such container: %s",
+		 ref);
+	return -1;
+}
+
+static int name_cb(const struct mc_state *s, void *arg)
+{
+	return !strcmp(s->name, arg) || !strcmp(s->id, arg);
+}
+
+int state_create(const char *name, struct mc_state *s, char *why,
+		 size_t size)
+{
+	char root[PATH_MAX - 64], id[16];
+	int lock, taken;
+
+	if (name && state_check_name(name, why, size) < 0)
+		return -1;
+	lock = state_lock();
+	if (lock < 0)
+		return -1;
+	taken = name ? state_list(name_cb, (void *)name) : 0;
+	if (taken) {
+		state_unlock(lock);
+		snprintf(why, size, taken > 0 ? "the name '%s' is already in "
+			 "use (minicontainer rm %s)" : "cannot read the state "
+			 "directory", name, name);
+		return -1;
+	}
+	if (state_root(root, sizeof(root)) < 0)
+		goto out_unlock;
+	memset(s, 0, sizeof(*s));
+	snprintf(s->root, sizeof(s->root), "%s", root);
+	snprintf(s->id, sizeof(s->id), "%s", mc_new_id(id, sizeof(id)));
+	snprintf(s->name, sizeof(s->name), "%s", name ? name : s->id);
+	snprintf(s->dir, sizeof(s->dir), "%s/%s", root, s->id);
+	if (mkdir(s->dir, 0700) < 0) {
+		rep_fail("mkdir(\"%s\")", s->dir);
+		goto out_unlock;
+	}
+	if (state_write(s, "name", "%s", s->name) < 0 ||
+	    state_write(s, "status", "created") < 0) {
+		state_remove(s);
+		goto out_unlock;
+	}
+	state_unlock(lock);
+	return 0;
+out_unlock:
+	state_unlock(lock);
+	snprintf(why, size, "cannot create the container's state");
+	return -1;
+}
+
+int state_write(const struct mc_state *s, const char *file,
+		const char *fmt, ...)
+{
+	char path[PATH_MAX + 64], tmp[PATH_MAX + 80];
+	va_list ap;
+	FILE *f;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s", s->dir, file);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", s->dir, file);
+	f = fopen(tmp, "we");
+	if (!f)
+		return rep_fail("fopen(\"%s\")", tmp);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	err = ferror(f);
+	if (fclose(f) || err) {
+		unlink(tmp);
+		return rep_fail("write(\"%s\")", tmp);
+	}
+	if (rename(tmp, path) < 0) {
+		unlink(tmp);
+		return rep_fail("rename(\"%s\", \"%s\")", tmp, path);
+	}
+	return 0;
+}
+
+ssize_t state_read(const struct mc_state *s, const char *file, char *buf,
+		   size_t size)
+{
+	char path[PATH_MAX + 64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", s->dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	while (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return n;
+}
+
+int state_record(const struct mc_state *s, const char *kind,
+		 const char *value)
+{
+	char path[PATH_MAX + 64];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "%s/resources", s->dir);
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return rep_fail("open(\"%s\")", path);
+	/* On disk before the resource exists: a crash right after the
+	 * create step still finds it written down. */
+	ok = dprintf(fd, "%s %s\n", kind, value) > 0 && fsync(fd) == 0;
+	close(fd);
+	if (!ok)
+		return rep_fail("write(\"%s\")", path);
+	return 0;
+}
+
+int state_resources(const struct mc_state *s,
+		    int (*cb)(const char *kind, const char *value, void *arg),
+		    void *arg)
+{
+	char buf[8192], *lines[256], *sp;
+	int n = 0, ret = 0;
+
+	if (state_read(s, "resources", buf, sizeof(buf)) < 0)
+		return 0;
+	for (char *l = strtok_r(buf, "\n", &sp); l && n < 256;
+	     l = strtok_r(NULL, "\n", &sp))
+		lines[n++] = l;
+	while (n-- > 0 && !ret) {
+		char *v = strchr(lines[n], ' ');
+
+		if (!v)
+			continue;
+		*v++ = '\0';
+		ret = cb(lines[n], v, arg);
+	}
+	return ret;
+}
+
+/* Field 22 of /proc/PID/stat: the start time, in clock ticks. */
+static unsigned long long start_time(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long t = 0;
+	int fd, i;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* The command name may hold spaces: count from its ')'. */
+	p = strrchr(buf, ')');
+	for (i = 2; p && i < 22; i++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		t = strtoull(p + 1, NULL, 10);
+	return t;
+}
+
+int state_set_monitor(const struct mc_state *s, pid_t pid)
+{
+	return state_write(s, "monitor", "%d %llu", pid, start_time(pid));
+}
+
+int state_monitor_alive(const struct mc_state *s)
+{
+	unsigned long long t;
+	char buf[64];
+	int pid;
+
+	if (state_read(s, "monitor", buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "%d %llu", &pid, &t) != 2 || pid <= 0)
+		return 0;
+	return start_time(pid) == t && t != 0;
+}
+
+int state_list(int (*cb)(const struct mc_state *s, void *arg), void *arg)
+{
+	char root[PATH_MAX - 64];
+	struct mc_state s;
+	struct dirent **ents;
+	int i, n, ret = 0;
+
+	if (state_root(root, sizeof(root)) < 0)
+		return -1;
+	n = scandir(root, &ents, NULL, alphasort);
+	if (n < 0)
+		return rep_fail("scandir(\"%s\")", root);
+	for (i = 0; i < n; i++) {
+		if (!ret && ents[i]->d_name[0] != '.' &&
+		    load(root, ents[i]->d_name, &s) == 0)
+			ret = cb(&s, arg);
+		free(ents[i]);
+	}
+	free(ents);
+	return ret;
+}
+
+int state_remove(const struct mc_state *s)
+{
+	struct dirent *e;
+	DIR *d = opendir(s->dir);
+	int dfd;
+
+	if (!d)
+		return errno == ENOENT ? 0 : rep_fail("opendir(\"%s\")",
+						      s->dir);
+	dfd = dirfd(d);
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(dfd, e->d_name, 0);
+	closedir(d);
+	if (rmdir(s->dir) < 0)
+		return rep_fail("rmdir(\"%s\")", s->dir);
+	return 0;
+}
