@@ -46,7 +46,9 @@ netns-veth_SRC	:= netns-veth/netns.c netns-veth/nat.c netns-veth/tc.c \
 		   netns-veth/transfer.c netns-veth/main.c
 timens_SRC	:= ns-unshare/ns.c timens/timens.c timens/main.c
 # The runtime: the siblings' modules, then its own.
-minicontainer_SRC := ns-unshare/ns.c pivot/pivot.c netns-veth/netns.c \
+minicontainer_SRC := ns-unshare/ns.c ns-unshare/idmap.c \
+		     ns-unshare/inspect.c pivot/pivot.c \
+		     netns-veth/netns.c \
 		     netns-veth/nat.c cgroup-limit/limit.c \
 		     cgroup-limit/cgroup.c cgroup-limit/cgroupv1.c \
 		     timens/timens.c minicontainer/state.c \

@@ -148,7 +148,9 @@ static int drop_privileges(const struct mc_config *c)
 
 	if (set_rlimits(c) < 0 || caps_drop_bounding(c->caps) < 0)
 		return -1;
-	if (setgroups((size_t)u->ngroups, u->groups) < 0)
+	/* In a rootless container setgroups(2) is denied for good (so
+	 * that gid_map could be written); there are no groups to drop. */
+	if (!c->userns && setgroups((size_t)u->ngroups, u->groups) < 0)
 		return rep_fail("setgroups(%d)", u->ngroups);
 	if (setresgid(u->gid, u->gid, u->gid) < 0)
 		return rep_fail("setresgid(%u)", u->gid);
@@ -244,8 +246,9 @@ static int mount_cgroup2(void)
 		return 0;
 	if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", MS_RDONLY |
 		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
-		/* No v2 hierarchy with controllers here (hybrid): none. */
-		if (errno == ENOENT || errno == EBUSY || errno == EINVAL)
+		/* No v2 hierarchy here, or not ours to mount (rootless). */
+		if (errno == ENOENT || errno == EBUSY || errno == EINVAL ||
+		    errno == EPERM)
 			return 0;
 		return rep_fail("mount(\"cgroup2\", \"/sys/fs/cgroup\", "
 				"\"cgroup2\", MS_RDONLY)");
@@ -267,6 +270,11 @@ static __attribute__((noreturn)) void container_init(
 
 	/* If the runtime dies, so does the container. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* In a user namespace nothing works as root until the runtime has
+	 * written the maps: wait for its word first. */
+	if (c->userns && (read(go, &b, 1) != 1 || (setresgid(0, 0, 0) < 0 ||
+						    setresuid(0, 0, 0) < 0)))
+		_exit(MC_EXIT_RUNTIME);
 	if (build_root(c) < 0 || ns_set_hostname(c->hostname) < 0 ||
 	    (c->net != MC_NET_HOST && nv_link_up("lo") < 0) || time_ns(c) < 0)
 		fail(fd, MC_EXIT_RUNTIME);
@@ -287,7 +295,7 @@ static __attribute__((noreturn)) void container_init(
 	 * the root is built; the command starts only once it says so.  No
 	 * byte: it gave up, and has said why.
 	 */
-	if (read(go, &b, 1) != 1)
+	if (!c->userns && read(go, &b, 1) != 1)
 		_exit(MC_EXIT_RUNTIME);
 	close(go);
 	/* Now inside its cgroup: a cgroup namespace rooted there. */
@@ -556,6 +564,23 @@ int mc_release(const struct mc_state *s)
 	return 0;
 }
 
+/* The user namespace's maps, from outside (user_namespaces(7)). */
+static int write_maps(const struct mc_config *c, pid_t pid)
+{
+	char path[32];
+	int procfd, ret;
+
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (procfd < 0)
+		return rep_fail("open(\"%s\")", path);
+	ret = ns_idmap_write(procfd, pid, &c->uids, &c->gids,
+			     geteuid() ? NS_SETGROUPS_DENY :
+			     NS_SETGROUPS_DEFAULT);
+	close(procfd);
+	return ret;
+}
+
 /* stdin from /dev/null, stdout and stderr to log. */
 static void detach_stdio(int log)
 {
@@ -624,6 +649,7 @@ int mc_run(const struct mc_config *c)
 	close(go[0]);
 	p[1] = go[0] = -1;
 	if (state_write(c->state, "init", "%d", pid) < 0 ||
+	    (c->userns && write_maps(c, pid) < 0) ||
 	    (have_cg && cg_v2_fd(&g) < 0 && cg_enter(&g, pid) < 0) ||
 	    (c->net == MC_NET_BRIDGE &&
 	     (wire_bridge(c, pid) < 0 || publish_ports(c) < 0))) {
@@ -691,5 +717,115 @@ out_release:
 	state_write(c->state, "status", "exited");
 	state_write(c->state, "exit", "%d", MC_EXIT_RUNTIME);
 	mc_release(c->state);
+	return MC_EXIT_RUNTIME;
+}
+
+/* --- exec: a second process in a running container --- */
+
+/*
+ * The same road as the command, from the outside: into the container's
+ * cgroup, then into its namespaces with one setns(2) on a pidfd of its
+ * init (the caller's root and working directory become the container's
+ * root), a fork to be inside the PID namespace, and the command's own
+ * steps (credentials, no_new_privs, seccomp) before execve.
+ */
+int mc_exec(const struct mc_config *c, pid_t init)
+{
+	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
+		    CLONE_NEWPID | CLONE_NEWCGROUP;
+	struct tty_saved saved = { .fd = -1 };
+	int pidfd, timefd = -1, p[2], sp[2] = { -1, -1 }, master = -1;
+	unsigned char code = 0;
+	char path[64], names[256];
+	struct cg_host h;
+	struct cg_group g;
+	int status, level;
+	ssize_t n;
+	pid_t pid;
+
+	pidfd = (int)syscall(SYS_pidfd_open, init, 0);
+	if (pidfd < 0) {
+		rep_fail("pidfd_open(%d)", init);
+		return MC_EXIT_RUNTIME;
+	}
+	/* The time namespace is the one init made for its children. */
+	snprintf(path, sizeof(path), "/proc/%d/ns/time_for_children", init);
+	timefd = open(path, O_RDONLY | O_CLOEXEC);
+	if (c->has_limits) {
+		snprintf(path, sizeof(path), "mc-%s", c->state->id);
+		level = rep_level;
+		rep_level = REP_QUIET;
+		n = cg_detect(&h) == 0 && cg_open(&g, &h, path) == 0;
+		rep_level = level;
+		if (!n || cg_enter(&g, getpid()) < 0)
+			goto out_fail;
+	}
+	if (setns(pidfd, flags) < 0) {
+		rep_fail("setns(pidfd of %d, %s)", init,
+			 ns_flags_str(flags, names, sizeof(names)));
+		goto out_fail;
+	}
+	rep_step(0, "this process is in the container's namespaces (PID: "
+		 "its children)", "setns(pidfd of %d, %s)", init,
+		 ns_flags_str(flags, names, sizeof(names)));
+	if (timefd >= 0 && setns(timefd, CLONE_NEWTIME) < 0) {
+		rep_fail("setns(time_for_children, CLONE_NEWTIME)");
+		goto out_fail;
+	}
+	if (pipe2(p, O_CLOEXEC) < 0 || (c->tty &&
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)) {
+		rep_fail("pipe2()");
+		goto out_fail;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		rep_fail("fork()");
+		goto out_fail;
+	}
+	if (pid == 0) {
+		int slave = -1;
+
+		close(p[0]);
+		if (c->tty) {
+			close(sp[0]);
+			if (tty_open_pair("/dev/ptmx", &master, &slave) < 0 ||
+			    fchown(slave, c->user.uid, c->user.gid) < 0 ||
+			    tty_send_fd(sp[1], master) < 0)
+				fail(p[1], MC_EXIT_RUNTIME);
+			close(master);
+			close(sp[1]);
+		}
+		command(c, p[1], slave);
+	}
+	close(p[1]);
+	if (c->tty) {
+		close(sp[1]);
+		master = tty_recv_fd(sp[0]);
+		close(sp[0]);
+	}
+	do
+		n = read(p[0], &code, 1);
+	while (n < 0 && errno == EINTR);
+	close(p[0]);
+	if (master >= 0) {
+		if (n == 0 && c->interactive)
+			tty_raw(0, &saved);
+		tty_relay(master, c->interactive ? 0 : -1, 1, &saved);
+		close(master);
+	}
+	container_pid = pid;
+	forward_signals();
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return MC_EXIT_RUNTIME;
+	close(pidfd);
+	if (n == 1)
+		return code;
+	return n == 0 ? cli_exit_status(status) : MC_EXIT_RUNTIME;
+out_fail:
+	close(pidfd);
+	if (timefd >= 0)
+		close(timefd);
 	return MC_EXIT_RUNTIME;
 }

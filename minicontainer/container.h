@@ -13,6 +13,7 @@
 
 #include "cgroup.h"
 #include "env.h"
+#include "idmap.h"
 #include "limit.h"
 #include "state.h"
 #include "timens.h"
@@ -65,6 +66,8 @@ struct mc_config {
 	int ntmpfs;
 	const char *tmpfs[MC_MAX_MOUNTS];
 	int read_only;			/* the root mounted read-only */
+	int userns;			/* a user namespace: rootless */
+	struct ns_idmap uids, gids;	/* its maps, written by the runtime */
 	int tty;			/* -t: the command on a fresh pty */
 	int interactive;		/* -i: stdin kept open (else /dev/null) */
 	int log_fd;			/* -d: the command's stdout/stderr */
@@ -84,6 +87,11 @@ struct mc_config {
  * processes of the start.
  */
 int mc_run(const struct mc_config *c);
+
+/* Run c->argv in the running container whose init is init: its
+ * cgroup, namespaces, then the command's credentials and filter.  The
+ * exit code as mc_run(). */
+int mc_exec(const struct mc_config *c, pid_t init);
 
 /* Undo every host resource the container's state records (its cgroup,
  * its NAT rules, a link left behind), newest first.  0 or -1. */

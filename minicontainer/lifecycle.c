@@ -22,6 +22,7 @@
 
 #include "cgroup.h"
 #include "cli.h"
+#include "inspect.h"
 #include "container.h"
 #include "lifecycle.h"
 #include "netns.h"
@@ -459,5 +460,64 @@ int lc_cleanup(int argc, char **argv)
 	}
 	mc_bridge_gc();
 	free(k);
+	return 0;
+}
+
+/* The command's PID (init's first child), or init's if it has none. */
+static pid_t command_pid(pid_t init)
+{
+	char path[64], buf[64];
+	FILE *f;
+	pid_t pid = init;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", init, init);
+	f = fopen(path, "re");
+	if (f && fscanf(f, "%63s", buf) == 1)
+		pid = (pid_t)atoi(buf);
+	if (f)
+		fclose(f);
+	return pid;
+}
+
+int lc_inspect(int argc, char **argv)
+{
+	static const char *const files[] = { "name", "status", "exit",
+		"command", "rootfs", "addr", "caps", "user", "seccomp",
+		"workdir", "limits" };
+	struct insp_info in, host;
+	int json = 0, i = 1;
+	char buf[512], status[48];
+	struct mc_state s;
+	size_t k;
+	pid_t pid;
+
+	if (argc > 1 && !strcmp(argv[1], "--json")) {
+		json = 1;
+		i++;
+	}
+	if (argc != i + 1) {
+		rep_error("usage: inspect [--json] NAME|ID");
+		return 1;
+	}
+	if (find(argv[i], &s))
+		return 1;
+	if (!json) {
+		printf("id: %s\n", s.id);
+		for (k = 0; k < sizeof(files) / sizeof(files[0]); k++)
+			if (state_read(&s, files[k], buf, sizeof(buf)) > 0)
+				printf("%s: %s\n", files[k],
+				       k == 1 ? status_of(&s, status,
+							  sizeof(status)) : buf);
+	}
+	if (!running(&s) || (pid = init_pid(&s)) <= 0)
+		return 0;
+	/* What the kernel says about the command, against this process. */
+	pid = command_pid(pid);
+	if (insp_read(pid, &in) < 0 || insp_read(getpid(), &host) < 0)
+		return 1;
+	if (json)
+		insp_print_json(stdout, &in, &host, "minicontainer");
+	else
+		insp_print(stdout, &in, &host, "minicontainer");
 	return 0;
 }

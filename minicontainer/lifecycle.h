@@ -13,5 +13,6 @@ int lc_stop(int argc, char **argv);
 int lc_kill(int argc, char **argv);
 int lc_rm(int argc, char **argv);
 int lc_cleanup(int argc, char **argv);
+int lc_inspect(int argc, char **argv);
 
 #endif

@@ -23,7 +23,9 @@
 #include "caps.h"
 #include "cli.h"
 #include "container.h"
+#include "idmap.h"
 #include "lifecycle.h"
+#include "ns.h"
 #include "nat.h"
 #include "state.h"
 #include "options.h"
@@ -65,6 +67,9 @@ static void usage(void)
 	       " %1$s [options] ps [-a] | wait | logs [-f] | stop [-t SEC] | "
 	       "kill [-s SIG] |\n"
 	       "                     rm [-f] NAME|ID...\n"
+	       " %1$s [options] exec [-i] [-t] [-e KEY=VALUE] [-w DIR] [-u USER] "
+	       "NAME|ID [--] COMMAND...\n"
+	       " %1$s [options] inspect [--json] NAME|ID\n"
 	       " %1$s [options] cleanup\n\n"
 	       "A container runtime built from this toolkit's primitives.\n\n"
 	       "Commands:\n"
@@ -74,6 +79,14 @@ static void usage(void)
 	       "a shell) and\n"
 	       "                     wait for it; 'run --help' lists its "
 	       "options\n"
+	       " exec                run a command in a running container: "
+	       "its namespaces,\n"
+	       "                     cgroup, credentials and seccomp filter "
+	       "(-i, -t as run)\n"
+	       " inspect             its state, then its command as the kernel "
+	       "sees it:\n"
+	       "                     namespaces, id maps, capabilities, "
+	       "seccomp, cgroup, root\n"
 	       " ps                  the running containers (-a: all)\n"
 	       " wait                wait for one to end; print its status\n"
 	       " logs                a detached container's output (-f: "
@@ -150,6 +163,8 @@ static void run_usage(void)
 	       "inside\n"
 	       "     --tmpfs PATH        a tmpfs at PATH\n"
 	       "     --read-only         the root filesystem read-only\n"
+	       "     --userns            a user namespace (automatic when not "
+	       "root)\n"
 	       "     --help              display this help\n", rep_prog());
 }
 
@@ -170,7 +185,7 @@ static int usage_error(const char *fmt, ...)
 enum { OPT_HOSTNAME = 256, OPT_ENV_FILE, OPT_GROUP_ADD, OPT_CAP_ADD,
        OPT_CAP_DROP, OPT_SECCOMP, OPT_ULIMIT, OPT_HELP, OPT_NAME, OPT_RM,
        OPT_NET, OPT_MEMORY_SWAP, OPT_CPUS, OPT_CPU_WEIGHT, OPT_PIDS,
-       OPT_MONOTONIC, OPT_BOOTTIME, OPT_TMPFS, OPT_READ_ONLY };
+       OPT_MONOTONIC, OPT_BOOTTIME, OPT_TMPFS, OPT_READ_ONLY, OPT_USERNS };
 
 struct run_opts {
 	const char *hostname, *workdir, *user, *seccomp, *name, *net;
@@ -181,6 +196,7 @@ struct run_opts {
 	char *ports[MAX_LIST], *volumes[MAX_LIST], *tmpfs[MAX_LIST];
 	int nenv, nenv_files, ngroups, ncap_add, ncap_drop, nulimits;
 	int nports, nvolumes, ntmpfs, detach, rm, read_only, tty, interactive;
+	int userns;
 };
 
 /* Append to a bounded list; 0, or exit code. */
@@ -220,6 +236,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		{ "volume", required_argument, NULL, 'v' },
 		{ "tmpfs", required_argument, NULL, OPT_TMPFS },
 		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
+		{ "userns", no_argument, NULL, OPT_USERNS },
 		{ "tty", no_argument, NULL, 't' },
 		{ "interactive", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, OPT_HELP },
@@ -280,6 +297,9 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			break;
 		case 't':
 			o->tty = 1;
+			break;
+		case OPT_USERNS:
+			o->userns = 1;
 			break;
 		case 'i':
 			o->interactive = 1;
@@ -643,6 +663,145 @@ static void record_command(const struct mc_state *st,
 	state_write(st, "rootfs", "%s", c->rootfs);
 }
 
+/* What exec needs to give a second process the same credentials. */
+static void record_exec_config(const struct mc_state *st,
+			       const struct mc_config *c, const char *seccomp)
+{
+	char groups[USER_MAX_GROUPS * 12] = "", env[16384] = "";
+	size_t len = 0;
+	int i;
+
+	for (i = 0; i < c->user.ngroups; i++)
+		len += (size_t)snprintf(groups + len, sizeof(groups) - len,
+					"%s%u", i ? "," : "",
+					c->user.groups[i]);
+	state_write(st, "caps", "%llx", (unsigned long long)c->caps);
+	state_write(st, "user", "%u %u %s", c->user.uid, c->user.gid,
+		    groups[0] ? groups : "-");
+	state_write(st, "home", "%s", c->user.home);
+	state_write(st, "seccomp", "%s", seccomp ? seccomp : "default");
+	state_write(st, "workdir", "%s", c->workdir);
+	state_write(st, "limits", "%d", c->has_limits);
+	len = 0;
+	for (i = 0; i < c->env.n && len < sizeof(env) - 1; i++)
+		len += (size_t)snprintf(env + len, sizeof(env) - len, "%s%s",
+					i ? "\n" : "", c->env.v[i]);
+	state_write(st, "env", "%s", env);
+}
+
+/*
+ * minicontainer exec [-i] [-t] [-e KEY=VALUE] [-w DIR] [-u USER] NAME
+ * [--] COMMAND...: a second process in a running container, with the
+ * container's credentials.  Exit codes as run.
+ */
+static int cmd_exec(int argc, char **argv)
+{
+	struct mc_config c = { .log_fd = -1, .started_fd = -1 };
+	char why[512], buf[16384], *sp, *line, *user = NULL;
+	char rootfs[PATH_MAX], *env[MAX_LIST];
+	unsigned long long caps;
+	struct mc_state st;
+	int opt, nenv = 0, i;
+	pid_t init;
+
+	optind = 1;
+	opterr = 0;
+	c.workdir = NULL;
+	while ((opt = getopt(argc, argv, "+ite:w:u:")) != -1) {
+		switch (opt) {
+		case 'i':
+			c.interactive = 1;
+			break;
+		case 't':
+			c.tty = 1;
+			break;
+		case 'e':
+			if (nenv == MAX_LIST)
+				return usage_error("too many -e");
+			env[nenv++] = optarg;
+			break;
+		case 'w':
+			c.workdir = optarg;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		default:
+			return usage_error("exec: unknown option '-%c'",
+					   optopt);
+		}
+	}
+	if (optind < argc && !strcmp(argv[optind], "--"))
+		optind++;
+	if (optind + 2 > argc)
+		return usage_error("exec needs NAME and a COMMAND");
+	if (state_open(argv[optind], &st, why, sizeof(why)) < 0) {
+		rep_error("%s", why);
+		return MC_EXIT_RUNTIME;
+	}
+	state_read(&st, "status", buf, sizeof(buf));
+	init = 0;
+	if (!strcmp(buf, "running") && state_monitor_alive(&st) &&
+	    state_read(&st, "init", buf, sizeof(buf)) > 0)
+		init = (pid_t)atoi(buf);
+	if (init <= 0) {
+		rep_error("container %s is not running", st.name);
+		return MC_EXIT_RUNTIME;
+	}
+	optind++;
+	if (!strcmp(argv[optind], "--"))
+		optind++;
+	if (optind >= argc)
+		return usage_error("exec needs a COMMAND");
+	c.argv = argv + optind;
+	c.state = &st;
+	if (state_read(&st, "caps", buf, sizeof(buf)) > 0 &&
+	    sscanf(buf, "%llx", &caps) == 1)
+		c.caps = caps;
+	state_read(&st, "user", buf, sizeof(buf));
+	c.user.ngroups = 0;
+	sscanf(buf, "%u %u", &c.user.uid, &c.user.gid);
+	line = strrchr(buf, ' ');
+	for (line = line ? strtok_r(line + 1, ",", &sp) : NULL;
+	     line && strcmp(line, "-") && c.user.ngroups < USER_MAX_GROUPS;
+	     line = strtok_r(NULL, ",", &sp))
+		c.user.groups[c.user.ngroups++] = (gid_t)atoi(line);
+	state_read(&st, "home", c.user.home, sizeof(c.user.home));
+	state_read(&st, "rootfs", rootfs, sizeof(rootfs));
+	if (user && user_resolve(rootfs, user, NULL, 0, &c.user, why,
+				 sizeof(why)) < 0) {
+		rep_error("%s", why);
+		return MC_EXIT_RUNTIME;
+	}
+	if (state_read(&st, "env", buf, sizeof(buf)) > 0)
+		for (line = strtok_r(buf, "\n", &sp); line;
+		     line = strtok_r(NULL, "\n", &sp))
+			env_put(&c.env, line, why, sizeof(why));
+	for (i = 0; i < nenv; i++)
+		if (env_put(&c.env, env[i], why, sizeof(why)) < 0) {
+			rep_error("%s", why);
+			return MC_EXIT_RUNTIME;
+		}
+	if (!c.workdir) {
+		static char wd[PATH_MAX];
+
+		state_read(&st, "workdir", wd, sizeof(wd));
+		c.workdir = wd[0] ? wd : "/";
+	}
+	state_read(&st, "limits", buf, sizeof(buf));
+	c.has_limits = atoi(buf);
+	state_read(&st, "seccomp", buf, sizeof(buf));
+	if (!strcmp(buf, "default") || !buf[0])
+		c.seccomp_default = 1;
+	else if (strcmp(buf, "unconfined") &&
+		 sc_load_file_caps(buf, c.caps, &c.seccomp, why,
+				   sizeof(why)) < 0) {
+		rep_error("%s", why);
+		return MC_EXIT_RUNTIME;
+	}
+	return mc_exec(&c, init);
+}
+
 /*
  * -d: a monitor process stays as the container's parent, in a session
  * of its own, records the exit and releases the resources; the command's
@@ -688,6 +847,53 @@ static int detach(struct mc_config *c, int rm)
 	return b;
 }
 
+/*
+ * Without root, or with --userns: a user namespace first, in which the
+ * container's root is this user (one ID mapped) or, for root, the range
+ * 100000-165535 as podman's subordinate IDs would be.  What needs the
+ * host's root is refused here, before anything is made.  0 or exit code.
+ */
+static int rootless(const struct run_opts *o, struct mc_config *c)
+{
+	struct ns_idrange u = { 0, (uint32_t)geteuid(), 1 };
+	struct ns_idrange g = { 0, (uint32_t)getegid(), 1 };
+	char why[160];
+	const char *what = NULL;
+
+	if (geteuid() == 0 && !o->userns)
+		return 0;
+	if (geteuid() != 0) {
+		if (o->memory || o->cpus || o->cpu_weight || o->pids)
+			what = "--memory, --cpus, --cpu-weight and --pids need "
+			       "cgroups, which this user may not change";
+		else if (o->net && strcmp(o->net, "none"))
+			what = "--net host and bridge need root (a veth on the "
+			       "host, or the host's own network)";
+		else if (o->nports)
+			what = "-p needs root (NAT rules on the host)";
+		if (what) {
+			rep_error("rootless (uid %u): %s", geteuid(), what);
+			return MC_EXIT_RUNTIME;
+		}
+	} else {
+		u.outer = g.outer = 100000;
+		u.count = g.count = 65536;
+	}
+	if (ns_userns_restriction(why, sizeof(why)) && geteuid() != 0) {
+		rep_error("rootless (uid %u): user namespaces are not "
+			  "allowed here: %s", geteuid(), why);
+		return MC_EXIT_RUNTIME;
+	}
+	c->userns = 1;
+	c->ns_flags |= CLONE_NEWUSER;
+	ns_idmap_add(&c->uids, &u);
+	ns_idmap_add(&c->gids, &g);
+	rep_evidence("rootless: a user namespace; uid 0 inside is uid %u "
+		     "outside%s", u.outer, geteuid() ? ", and the only one" :
+		     " (65536 IDs mapped)");
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
@@ -703,12 +909,9 @@ static int cmd_run(int argc, char **argv)
 			 sizeof(rootbuf));
 	if (ret)
 		return ret;
-	if (geteuid() != 0) {
-		rep_error("run needs root: it creates mount, PID and network "
-			  "namespaces (CAP_SYS_ADMIN); rootless containers "
-			  "through a user namespace are not supported yet");
-		return MC_EXIT_RUNTIME;
-	}
+	ret = rootless(&o, &c);
+	if (ret)
+		return ret;
 	if (o.name && state_check_name(o.name, why, sizeof(why)) < 0) {
 		rep_error("%s", why);
 		return MC_EXIT_RUNTIME;
@@ -722,7 +925,16 @@ static int cmd_run(int argc, char **argv)
 	}
 	c.state = &st;
 	c.log_fd = c.started_fd = -1;
+	/* docker: the hostname is the container's ID unless given. */
+	if (!o.hostname) {
+		c.hostname = st.id;
+		snprintf(why, sizeof(why), "HOSTNAME=%s", st.id);
+		if (!env_get(&c.env, "HOSTNAME") ||
+		    !strcmp(env_get(&c.env, "HOSTNAME"), id))
+			env_put(&c.env, why, why + 64, sizeof(why) - 64);
+	}
 	record_command(&st, &c);
+	record_exec_config(&st, &c, o.seccomp);
 	rep_evidence("container %s: %s on %s", st.name, c.argv[0], c.rootfs);
 	if (o.detach)
 		return detach(&c, o.rm);
@@ -748,7 +960,7 @@ int main(int argc, char **argv)
 	} commands[] = {
 		{ "ps", lc_ps }, { "wait", lc_wait }, { "logs", lc_logs },
 		{ "stop", lc_stop }, { "kill", lc_kill }, { "rm", lc_rm },
-		{ "cleanup", lc_cleanup },
+		{ "cleanup", lc_cleanup }, { "inspect", lc_inspect },
 	};
 	static int first_steps;
 	char rootfs[PATH_MAX];
@@ -782,6 +994,11 @@ int main(int argc, char **argv)
 	for (c = 0; c < (int)(sizeof(commands) / sizeof(commands[0])); c++)
 		if (!strcmp(argv[optind], commands[c].name))
 			return commands[c].fn(argc - optind, argv + optind);
+	if (!strcmp(argv[optind], "exec")) {
+		if (selfexe_protect(argv) < 0)
+			return MC_EXIT_RUNTIME;
+		return cmd_exec(argc - optind, argv + optind);
+	}
 	if (strcmp(argv[optind], "run"))
 		return usage_error("unknown command: %s", argv[optind]);
 	/*

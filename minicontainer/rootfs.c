@@ -266,6 +266,13 @@ static unsigned long kept_flags(const char *target)
 		f |= MS_NODEV;
 	if (sv.f_flag & ST_NOEXEC)
 		f |= MS_NOEXEC;
+	/* In a user namespace the atime flags are locked too. */
+	if (sv.f_flag & ST_NOATIME)
+		f |= MS_NOATIME;
+	if (sv.f_flag & ST_NODIRATIME)
+		f |= MS_NODIRATIME;
+	if (sv.f_flag & ST_RELATIME)
+		f |= MS_RELATIME;
 	return f;
 }
 
