@@ -707,3 +707,44 @@ int cg_list(struct cg_host *h, FILE *f)
 		fprintf(f, "no groups under %s\n", sub);
 	return 0;
 }
+
+int cg_add_io(struct cg_limits *l, enum cg_io_kind kind, const char *arg,
+	      char *why, size_t size)
+{
+	struct cg_io *io;
+	uint64_t rate;
+	dev_t dev;
+	int i;
+
+	if (cg_parse_io(arg, kind == CG_IO_RIOPS || kind == CG_IO_WIOPS, &dev,
+			&rate) < 0) {
+		if (errno == ENOENT || errno == ENOTBLK)
+			snprintf(why, size, "%s: %s", arg, errno == ENOENT ?
+				 "no such device" : "not a block device");
+		else
+			snprintf(why, size, "invalid io limit '%s': expected "
+				 "DEV:RATE", arg);
+		return -1;
+	}
+	for (i = 0; i < l->nio && l->io[i].dev != dev; i++)
+		;
+	if (i == CG_MAX_IO) {
+		snprintf(why, size, "too many io devices");
+		return -1;
+	}
+	io = &l->io[i];
+	if (i == l->nio) {
+		memset(io, 0, sizeof(*io));
+		io->dev = dev;
+		l->nio++;
+	}
+	if (kind == CG_IO_RBPS)
+		io->rbps = rate;
+	else if (kind == CG_IO_WBPS)
+		io->wbps = rate;
+	else if (kind == CG_IO_RIOPS)
+		io->riops = rate;
+	else
+		io->wiops = rate;
+	return 0;
+}

@@ -60,6 +60,14 @@ struct cg_group {
  * to us (the parent of our own cgroup, if we may write its cgroup.procs
  * and cgroup.subtree_control).  0, or -1 (reported) when neither exists
  * or nothing is delegated. */
+/* Which io limit: the order of struct cg_io's fields. */
+enum cg_io_kind { CG_IO_RBPS, CG_IO_WBPS, CG_IO_RIOPS, CG_IO_WIOPS };
+
+/* Parse "DEV:RATE" (cg_parse_io) into l's entry for DEV (added if new).
+ * 0, or -1 with a message in why. */
+int cg_add_io(struct cg_limits *l, enum cg_io_kind kind, const char *arg,
+	      char *why, size_t size);
+
 int cg_detect(struct cg_host *h);
 
 /* Create SUBTREE/name (and the subtree if needed), enabling the

@@ -90,38 +90,13 @@ struct opts {
 
 static int parse_io(struct cg_limits *l, int opt, const char *arg)
 {
-	struct cg_io *io;
-	dev_t dev;
-	uint64_t rate;
-	int i;
+	char why[256];
 
-	if (cg_parse_io(arg, opt == OPT_IO_RIOPS || opt == OPT_IO_WIOPS, &dev,
-			&rate) < 0) {
-		if (errno == ENOENT || errno == ENOTBLK)
-			return cli_usage_error("%s: %s", arg, errno == ENOENT ?
-					       "no such device" :
-					       "not a block device");
-		return cli_usage_error("invalid io limit '%s': expected "
-				       "DEV:RATE", arg);
-	}
-	for (i = 0; i < l->nio && l->io[i].dev != dev; i++)
-		;
-	if (i == CG_MAX_IO)
-		return cli_usage_error("too many io devices");
-	io = &l->io[i];
-	if (i == l->nio) {
-		memset(io, 0, sizeof(*io));
-		io->dev = dev;
-		l->nio++;
-	}
-	if (opt == OPT_IO_RBPS)
-		io->rbps = rate;
-	else if (opt == OPT_IO_WBPS)
-		io->wbps = rate;
-	else if (opt == OPT_IO_RIOPS)
-		io->riops = rate;
-	else
-		io->wiops = rate;
+	if (cg_add_io(l, opt == OPT_IO_RBPS ? CG_IO_RBPS :
+		      opt == OPT_IO_WBPS ? CG_IO_WBPS :
+		      opt == OPT_IO_RIOPS ? CG_IO_RIOPS : CG_IO_WIOPS, arg, why,
+		      sizeof(why)) < 0)
+		return cli_usage_error("%s", why);
 	return 0;
 }
 

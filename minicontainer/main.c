@@ -156,6 +156,9 @@ static void run_usage(void)
 	       "     --cpus N            CPU time, in CPUs (0.5)\n"
 	       "     --cpu-weight W      CPU share, 1..10000\n"
 	       "     --pids N            at most N processes\n"
+	       "     --io-read-bps DEV:RATE, --io-write-bps DEV:RATE,\n"
+	       "     --io-read-iops DEV:N, --io-write-iops DEV:N  disk I/O "
+	       "limits\n"
 	       "     --monotonic SEC     CLOCK_MONOTONIC offset (time "
 	       "namespace)\n"
 	       "     --boottime SEC      CLOCK_BOOTTIME offset (uptime)\n"
@@ -185,7 +188,8 @@ static int usage_error(const char *fmt, ...)
 enum { OPT_HOSTNAME = 256, OPT_ENV_FILE, OPT_GROUP_ADD, OPT_CAP_ADD,
        OPT_CAP_DROP, OPT_SECCOMP, OPT_ULIMIT, OPT_HELP, OPT_NAME, OPT_RM,
        OPT_NET, OPT_MEMORY_SWAP, OPT_CPUS, OPT_CPU_WEIGHT, OPT_PIDS,
-       OPT_MONOTONIC, OPT_BOOTTIME, OPT_TMPFS, OPT_READ_ONLY, OPT_USERNS };
+       OPT_MONOTONIC, OPT_BOOTTIME, OPT_TMPFS, OPT_READ_ONLY, OPT_USERNS,
+       OPT_IO_RBPS, OPT_IO_WBPS, OPT_IO_RIOPS, OPT_IO_WIOPS };
 
 struct run_opts {
 	const char *hostname, *workdir, *user, *seccomp, *name, *net;
@@ -197,6 +201,8 @@ struct run_opts {
 	int nenv, nenv_files, ngroups, ncap_add, ncap_drop, nulimits;
 	int nports, nvolumes, ntmpfs, detach, rm, read_only, tty, interactive;
 	int userns;
+	char *io[MAX_LIST];
+	int io_kind[MAX_LIST], nio;
 };
 
 /* Append to a bounded list; 0, or exit code. */
@@ -237,6 +243,10 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		{ "tmpfs", required_argument, NULL, OPT_TMPFS },
 		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
 		{ "userns", no_argument, NULL, OPT_USERNS },
+		{ "io-read-bps", required_argument, NULL, OPT_IO_RBPS },
+		{ "io-write-bps", required_argument, NULL, OPT_IO_WBPS },
+		{ "io-read-iops", required_argument, NULL, OPT_IO_RIOPS },
+		{ "io-write-iops", required_argument, NULL, OPT_IO_WIOPS },
 		{ "tty", no_argument, NULL, 't' },
 		{ "interactive", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, OPT_HELP },
@@ -300,6 +310,15 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			break;
 		case OPT_USERNS:
 			o->userns = 1;
+			break;
+		case OPT_IO_RBPS:
+		case OPT_IO_WBPS:
+		case OPT_IO_RIOPS:
+		case OPT_IO_WIOPS:
+			if (o->nio == MAX_LIST)
+				return usage_error("too many --io options");
+			o->io_kind[o->nio] = c - OPT_IO_RBPS;
+			o->io[o->nio++] = optarg;
 			break;
 		case 'i':
 			o->interactive = 1;
@@ -447,6 +466,7 @@ static int parse_limits(const struct run_opts *o, struct mc_config *c,
 	struct cg_limits *l = &c->limits;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	uint64_t total;
+	int i;
 
 	if (o->memory && (cg_parse_size(o->memory, 0, &l->memory) < 0 ||
 			  !l->memory)) {
@@ -483,7 +503,12 @@ static int parse_limits(const struct run_opts *o, struct mc_config *c,
 		snprintf(why, size, "invalid process count '%s'", o->pids);
 		return -1;
 	}
-	c->has_limits = o->memory || o->cpus || o->cpu_weight || o->pids;
+	for (i = 0; i < o->nio; i++)
+		if (cg_add_io(l, (enum cg_io_kind)o->io_kind[i], o->io[i], why,
+			      size) < 0)
+			return -1;
+	c->has_limits = o->memory || o->cpus || o->cpu_weight || o->pids ||
+			o->nio;
 	return 0;
 }
 
@@ -863,7 +888,7 @@ static int rootless(const struct run_opts *o, struct mc_config *c)
 	if (geteuid() == 0 && !o->userns)
 		return 0;
 	if (geteuid() != 0) {
-		if (o->memory || o->cpus || o->cpu_weight || o->pids)
+		if (o->memory || o->cpus || o->cpu_weight || o->pids || o->nio)
 			what = "--memory, --cpus, --cpu-weight and --pids need "
 			       "cgroups, which this user may not change";
 		else if (o->net && strcmp(o->net, "none"))
