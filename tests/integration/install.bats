@@ -40,7 +40,7 @@ teardown() { common_teardown; }
 	[ "$status" -eq 0 ]
 	[ "$output" = "installed-copy" ]
 	# minicontainer finds it too, though it runs from a sealed copy.
-	run --separate-stderr "$d/usr/bin/minicontainer" -q run -- cat /etc/hostname
+	run --separate-stderr "$d/usr/bin/minicontainer" -q run --rm -- cat /etc/hostname
 	[ "$status" -eq 0 ]
 	[ "$output" = "installed-copy" ]
 }

@@ -19,7 +19,7 @@ setup() {
 
 teardown() {
 	# The containers these tests name, should one have failed half-way.
-	"$MC" rm -f life life2 dup ex stopped >/dev/null 2>&1 || true
+	"$MC" rm -f ctk-t-life ctk-t-life2 ctk-t-dup ctk-t-ex ctk-t-stopped >/dev/null 2>&1 || true
 	[ "$(host_state)" = "$HOST_BEFORE" ]
 	common_teardown
 }
@@ -292,6 +292,8 @@ mc_net() {
 	run --separate-stderr mc_net '
 		"$MC" -q run -d --rm --name srv --net bridge -p 8080:80 "$ROOT" -- sh -c "echo served-by-srv | nc -l -p 80" >/dev/null
 		"$MC" ps | awk "NR > 1 { print \$2, \$3 }"
+		# The port is taken: one line, 125, nothing made.
+		"$MC" -q run --rm --net bridge -p 8080:80 "$ROOT" -- true 2>&1 || echo "status $?"
 		ip -o -4 addr show ctk-mc0 | awk "{ print \$4 }"
 		# Container to container, across the bridge.
 		"$MC" -q run --rm --net bridge "$ROOT" -- sh -c "for i in 1 2 3 4 5; do nc 198.19.0.2 80 </dev/null && break; sleep 0.2; done"
@@ -308,13 +310,15 @@ mc_net() {
 	echo "$output$stderr"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "srv running" ]
-	[ "${lines[1]}" = "198.19.0.1/24" ]
-	[ "${lines[2]}" = "served-by-srv" ]
-	[ "${lines[3]}" = "2" ]
-	[ "${lines[4]}" = "published" ]
-	[ "${lines[5]}" = "unreachable" ]
+	[[ "${lines[1]}" == "minicontainer: port tcp/8080 is already published: ctk-"*": tcp 8080 -> 198.19.0.2:80" ]]
+	[ "${lines[2]}" = "status 125" ]
+	[ "${lines[3]}" = "198.19.0.1/24" ]
+	[ "${lines[4]}" = "served-by-srv" ]
+	[ "${lines[5]}" = "2" ]
+	[ "${lines[6]}" = "published" ]
+	[ "${lines[7]}" = "unreachable" ]
 	# Every container gone with --rm; the bridge and rules with the last.
-	[ "${lines[6]}" = "1" ]
+	[ "${lines[8]}" = "1" ]
 }
 
 @test "minicontainer: --pids and --memory are enforced (controls without) [vm]" {
@@ -344,7 +348,7 @@ mc_net() {
 	[ "$output" -lt $((host + 60)) ]
 }
 
-@test "minicontainer: volumes (:ro read-only), --tmpfs, --read-only root" {
+@test "minicontainer: volumes (:ro read-only), --tmpfs, --read-only root [vm]" {
 	mkdir "$SCRATCH/vol"
 	echo from-host >"$SCRATCH/vol/f"
 	run mc -v "$SCRATCH/vol:/data:ro" --tmpfs /scratch --read-only "$ROOT" -- sh -c '
@@ -366,44 +370,44 @@ mc_net() {
 	[ ! -e /etc/vol ]
 }
 
-@test "minicontainer: run -d, ps, logs, stop, wait, rm" {
-	run "$MC" -q run -d --name life "$ROOT" -- sh -c 'echo line one; trap "echo got TERM; exit 5" TERM; while :; do sleep 0.1; done'
+@test "minicontainer: run -d, ps, logs, stop, wait, rm [vm]" {
+	run "$MC" -q run -d --name ctk-t-life "$ROOT" -- sh -c 'echo line one; trap "echo got TERM; exit 5" TERM; while :; do sleep 0.1; done'
 	[ "$status" -eq 0 ]
 	[[ "$output" =~ ^[0-9a-f]{12}$ ]]
 	id=$output
 	run "$MC" ps
-	[[ "${lines[1]}" == "$id  life "*"running "*"sh -c echo line one"* ]]
+	[[ "$(grep " ctk-t-life " <<<"$output")" == "$id  ctk-t-life "*"running "*"sh -c echo line one"* ]]
 	sleep 0.3
-	run "$MC" logs life
+	run "$MC" logs ctk-t-life
 	[ "$output" = "line one" ]
-	run --separate-stderr "$MC" rm life
+	run --separate-stderr "$MC" rm ctk-t-life
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "minicontainer: container life is running: stop it first, or rm -f" ]
-	run "$MC" stop -t 5 life
-	[ "$output" = "life" ]
-	run "$MC" wait life
+	[ "$stderr" = "minicontainer: container ctk-t-life is running: stop it first, or rm -f" ]
+	run "$MC" stop -t 5 ctk-t-life
+	[ "$output" = "ctk-t-life" ]
+	run "$MC" wait ctk-t-life
 	[ "$status" -eq 5 ]
 	[ "$output" = "5" ]
-	run "$MC" logs life
+	run "$MC" logs ctk-t-life
 	[ "$output" = "$(printf 'line one\ngot TERM')" ]
 	run "$MC" ps -a
-	[[ "${lines[1]}" == "$id  life "*"exited (5)"* ]]
+	[[ "$(grep " ctk-t-life " <<<"$output")" == "$id  ctk-t-life "*"exited (5)"* ]]
 	run "$MC" rm "${id:0:6}"
-	[ "$output" = "life" ]
+	[ "$output" = "ctk-t-life" ]
 	run "$MC" ps -a
-	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" != *" ctk-t-life "* ]]
 	# rm -f of a running one.
-	"$MC" -q run -d --name life2 "$ROOT" -- sleep 30
-	run "$MC" rm -f life2
-	[ "$output" = "life2" ]
+	"$MC" -q run -d --name ctk-t-life2 "$ROOT" -- sleep 30
+	run "$MC" rm -f ctk-t-life2
+	[ "$output" = "ctk-t-life2" ]
 }
 
 @test "minicontainer: lifecycle bad input: one line, exit code, nothing left" {
-	"$MC" -q run -d --name dup "$ROOT" -- sleep 30
+	"$MC" -q run -d --name ctk-t-dup "$ROOT" -- sleep 30
 	before=$(host_state)
-	run --separate-stderr "$MC" -q run --rm --name dup "$ROOT" true
+	run --separate-stderr "$MC" -q run --rm --name ctk-t-dup "$ROOT" true
 	[ "$status" -eq 125 ]
-	[ "$stderr" = "minicontainer: the name 'dup' is already in use (minicontainer rm dup)" ]
+	[ "$stderr" = "minicontainer: the name 'ctk-t-dup' is already in use (minicontainer rm ctk-t-dup)" ]
 	run --separate-stderr "$MC" -q run --rm --name a/b "$ROOT" true
 	[ "$status" -eq 125 ]
 	[[ "$stderr" == "minicontainer: invalid name 'a/b': "* ]]
@@ -426,7 +430,7 @@ mc_net() {
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "minicontainer: no such container: nosuch" ]
 	[ "$(host_state)" = "$before" ]
-	"$MC" rm -f dup >/dev/null
+	"$MC" rm -f ctk-t-dup >/dev/null
 }
 
 @test "minicontainer: SIGKILL of the runtime at every step, then cleanup: nothing left [vm]" {
@@ -476,7 +480,7 @@ mc_net() {
 	[ "${lines[-1]}" = "at the end: 0 0 0 0 " ]
 }
 
-@test "minicontainer: run -it gives a shell on a pty: prompt, output, window size, ^C, exit status" {
+@test "minicontainer: run -it gives a shell on a pty: prompt, output, window size, ^C, exit status [vm]" {
 	run expect "$BATS_TEST_DIRNAME/expect/mc-it.exp" "$BIN/minicontainer" "$ROOT"
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -489,9 +493,9 @@ mc_net() {
 	[ "${#lines[@]}" -eq 1 ]
 }
 
-@test "minicontainer: exec joins a running container: namespaces, cgroup, user, caps, filter" {
-	id=$("$MC" -q run -d --name ex --hostname exhost --memory 32M --user 1000 --cap-drop ALL "$ROOT" -- sleep 30)
-	run "$MC" exec ex -- sh -c 'hostname; id -u; grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status; ps -o pid,comm | tail -n +2 | tr -s " " | tr "\n" ";"'
+@test "minicontainer: exec joins a running container: namespaces, cgroup, user, caps, filter [vm]" {
+	id=$("$MC" -q run -d --name ctk-t-ex --hostname exhost --memory 32M --user 1000 --cap-drop ALL "$ROOT" -- sleep 30)
+	run "$MC" exec ctk-t-ex -- sh -c 'hostname; id -u; grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status; ps -o pid,comm | tail -n +2 | tr -s " " | tr "\n" ";"'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "exhost" ]
 	[ "${lines[1]}" = "1000" ]
@@ -501,21 +505,21 @@ mc_net() {
 	# PID 1 is the container's init, 2 its command, then this exec.
 	[[ "${lines[5]}" == " 1 minicontainer; 2 sleep;"* ]] || [[ "${lines[5]}" == "1 minicontainer;2 sleep;"* ]]
 	# The exec'd process is in the container's cgroup.
-	run "$MC" exec ex -- sh -c 'cat /proc/self/cgroup' 
+	run "$MC" exec ctk-t-ex -- sh -c 'cat /proc/self/cgroup' 
 	[[ "$output" != *"/ctk/"* ]]
-	run "$MC" exec ex -- sh -c 'exit 9'
+	run "$MC" exec ctk-t-ex -- sh -c 'exit 9'
 	[ "$status" -eq 9 ]
-	run -127 "$MC" exec ex -- no-such-command
+	run -127 "$MC" exec ctk-t-ex -- no-such-command
 	# -u: another user for this process only.
-	run "$MC" exec -u 0 ex -- id -u
+	run "$MC" exec -u 0 ctk-t-ex -- id -u
 	[ "$output" = "0" ]
-	"$MC" rm -f ex >/dev/null
+	"$MC" rm -f ctk-t-ex >/dev/null
 	# exec into a stopped container: one line, 125.
-	"$MC" -q run --name stopped "$ROOT" -- true
-	run --separate-stderr "$MC" exec stopped -- true
+	"$MC" -q run --name ctk-t-stopped "$ROOT" -- true
+	run --separate-stderr "$MC" exec ctk-t-stopped -- true
 	[ "$status" -eq 125 ]
-	[ "$stderr" = "minicontainer: container stopped is not running" ]
-	"$MC" rm stopped >/dev/null
+	[ "$stderr" = "minicontainer: container ctk-t-stopped is not running" ]
+	"$MC" rm ctk-t-stopped >/dev/null
 }
 
 @test "minicontainer: an unprivileged user runs a container through a user namespace [vm]" {
@@ -544,19 +548,35 @@ mc_net() {
 }
 
 @test "minicontainer: inspect shows the state and what the kernel says of the command" {
-	"$MC" -q run -d --name ex --pids 20 "$ROOT" -- sleep 30 >/dev/null
-	run "$MC" inspect ex
+	"$MC" -q run -d --name ctk-t-ex --pids 20 "$ROOT" -- sleep 30 >/dev/null
+	run "$MC" inspect ctk-t-ex
 	[ "$status" -eq 0 ]
-	[ "${lines[1]}" = "name: ex" ]
+	[ "${lines[1]}" = "name: ctk-t-ex" ]
 	[ "${lines[2]}" = "status: running" ]
 	[[ "$output" == *"process "*" (sleep), parent "*"; compared with minicontainer"* ]]
 	[[ "$output" == *"  pid      pid:["*"]  DIFFERS"* ]]
 	[[ "$output" == *"  no_new_privs  1"* ]]
 	[[ "$output" == *"  seccomp       filter (2)"* ]]
-	run "$MC" inspect --json ex
+	run "$MC" inspect --json ctk-t-ex
 	[ "$(jq -r '.namespaces.net.differs, .comm' <<<"$output" | tr '\n' ' ')" = "true sleep " ]
-	"$MC" rm -f ex >/dev/null
+	"$MC" rm -f ctk-t-ex >/dev/null
 	# Ended: the state only.
-	run "$MC" inspect ex
+	run "$MC" inspect ctk-t-ex
 	[ "$status" -eq 1 ]
+}
+
+@test "minicontainer: --cpus throttles a spinner (control: without, no throttling) [vm]" {
+	id=$("$MC" -q run -d --name ctk-t-ex --cpus 0.2 "$ROOT" -- sh -c 'while :; do :; done')
+	sleep 1.5
+	# v2: its group's cpu.stat; v1: the cpu hierarchy's.
+	stat=$(find /sys/fs/cgroup -maxdepth 5 -type d -name "mc-$id" -exec cat {}/cpu.stat \; 2>/dev/null || true)
+	"$MC" rm -f ctk-t-ex >/dev/null
+	throttled=$(awk '$1 == "nr_throttled" { print $2 }' <<<"$stat")
+	[ "$throttled" -gt 0 ]
+	# Control: no limit, no group of its own to throttle it.
+	id=$("$MC" -q run -d --name ctk-t-ex "$ROOT" -- sh -c 'while :; do :; done')
+	sleep 0.5
+	groups=$(find /sys/fs/cgroup -maxdepth 5 -type d -name "mc-$id" | wc -l)
+	"$MC" rm -f ctk-t-ex >/dev/null
+	[ "$groups" -eq 0 ]
 }
