@@ -20,10 +20,15 @@ if [ ! -x "$mc" ] || [ ! -x "$root/bin/true" ]; then
 	exit 1
 fi
 
-tools=(minicontainer unshare)
+tools=(minicontainer minicontainer_tmpfs unshare)
 # Each tool's command line, read through a nameref in once().
 # shellcheck disable=SC2034 # both are read through the nameref
-cmd_minicontainer=("$mc" -q run "$root" -- /bin/true)
+cmd_minicontainer=("$mc" -q run --rm "$root" -- /bin/true)
+# The same with its state on a tmpfs, as /run is on a systemd host (on
+# some machines /run is a plain directory of the disk's filesystem).
+# shellcheck disable=SC2034
+cmd_minicontainer_tmpfs=("$mc" -q --root /dev/shm/ctk-bench-state run --rm \
+	"$root" -- /bin/true)
 # shellcheck disable=SC2034
 cmd_unshare=(unshare -mupinf --mount-proc chroot "$root" /bin/true)
 
@@ -55,16 +60,20 @@ stats() {
 
 printf 'start of /bin/true, %d interleaved runs each (%s, %s)\n' "$runs" \
 	"$(uname -r)" "$(nproc) CPUs"
-printf '%-14s %10s %10s %10s\n' tool median p10 p90
+printf '%-20s %10s %10s %10s\n' tool median p10 p90
 for t in "${tools[@]}"; do
 	read -r m p10 p90 <<<"$(stats "${samples[$t]}")"
 	med[$t]=$m
-	printf '%-14s %8.2fms %8.2fms %8.2fms\n' "$t" \
+	printf '%-20s %8.2fms %8.2fms %8.2fms\n' "$t" \
 		"$(bc -l <<<"$m/1000")" "$(bc -l <<<"$p10/1000")" \
 		"$(bc -l <<<"$p90/1000")"
 done
+printf 'state under /run: %s\n' "$(stat -f -c %T /run)"
 printf 'ratio minicontainer / unshare (median): %.2f\n' \
 	"$(bc -l <<<"${med[minicontainer]}/${med[unshare]}")"
+printf 'ratio minicontainer (state on tmpfs) / unshare (median): %.2f\n' \
+	"$(bc -l <<<"${med[minicontainer_tmpfs]}/${med[unshare]}")"
+rm -rf /dev/shm/ctk-bench-state
 
 # ru_maxrss of a waited-for child covers the children it waited for: the
 # runtime, its init and the command (and the runtime before its re-exec).

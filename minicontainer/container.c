@@ -301,7 +301,8 @@ static __attribute__((noreturn)) void container_init(
 	/* Now inside its cgroup: a cgroup namespace rooted there. */
 	if (c->has_limits && ns_unshare(CLONE_NEWCGROUP) < 0)
 		fail(fd, MC_EXIT_RUNTIME);
-	if (mount_cgroup2() < 0)
+	/* A container with a group of its own sees it at /sys/fs/cgroup. */
+	if (c->has_limits && mount_cgroup2() < 0)
 		fail(fd, MC_EXIT_RUNTIME);
 	/* Detached: the command writes to the log, reads nothing. */
 	if (c->log_fd >= 0) {

@@ -34,7 +34,7 @@
 static const char *status_of(const struct mc_state *s, char *buf,
 			     size_t size)
 {
-	char st[32] = "", code[16] = "";
+	char st[32] = "created", code[16] = "";
 
 	state_read(s, "status", st, sizeof(st));
 	if (!strcmp(st, "exited")) {

@@ -102,6 +102,10 @@ static void usage(void)
 	       " -q, --quiet         show nothing but errors\n"
 	       " -v, --verbose       print every step of the start, "
 	       "numbered, on stderr\n"
+	       "     --root DIR      keep the containers' state in DIR "
+	       "(default\n"
+	       "                     /run/minicontainer; for others "
+	       "$XDG_RUNTIME_DIR/minicontainer)\n"
 	       " -h, --help          display this help\n"
 	       " -V, --version       display version\n\n"
 	       "Exit status (as docker run): 125 minicontainer's own error, "
@@ -673,45 +677,37 @@ bad:
 	return MC_EXIT_RUNTIME;
 }
 
-/* The command line, for ps. */
-static void record_command(const struct mc_state *st,
-			   const struct mc_config *c)
+/*
+ * What ps, exec and inspect read later, in one file written once: the
+ * command line, the root, and what exec needs to give a second process
+ * the same credentials.  The environment comes last, one per line.
+ */
+static void record_config(const struct mc_state *st,
+			  const struct mc_config *c, const char *seccomp)
 {
-	char cmd[512] = "";
+	static char text[32768];
 	size_t len = 0;
 	int i;
 
-	for (i = 0; c->argv[i] && len < sizeof(cmd) - 1; i++)
-		len += (size_t)snprintf(cmd + len, sizeof(cmd) - len, "%s%s",
-					i ? " " : "", c->argv[i]);
-	state_write(st, "command", "%s", cmd);
-	state_write(st, "rootfs", "%s", c->rootfs);
-}
-
-/* What exec needs to give a second process the same credentials. */
-static void record_exec_config(const struct mc_state *st,
-			       const struct mc_config *c, const char *seccomp)
-{
-	char groups[USER_MAX_GROUPS * 12] = "", env[16384] = "";
-	size_t len = 0;
-	int i;
-
+#define ADD(...) (len += (size_t)snprintf(text + len, len < sizeof(text) ? \
+		  sizeof(text) - len : 0, __VA_ARGS__))
+	ADD("command=");
+	for (i = 0; c->argv[i]; i++)
+		ADD("%s%s", i ? " " : "", c->argv[i]);
+	ADD("\nrootfs=%s\ncaps=%llx\nuser=%u %u ", c->rootfs,
+	    (unsigned long long)c->caps, c->user.uid, c->user.gid);
 	for (i = 0; i < c->user.ngroups; i++)
-		len += (size_t)snprintf(groups + len, sizeof(groups) - len,
-					"%s%u", i ? "," : "",
-					c->user.groups[i]);
-	state_write(st, "caps", "%llx", (unsigned long long)c->caps);
-	state_write(st, "user", "%u %u %s", c->user.uid, c->user.gid,
-		    groups[0] ? groups : "-");
-	state_write(st, "home", "%s", c->user.home);
-	state_write(st, "seccomp", "%s", seccomp ? seccomp : "default");
-	state_write(st, "workdir", "%s", c->workdir);
-	state_write(st, "limits", "%d", c->has_limits);
-	len = 0;
-	for (i = 0; i < c->env.n && len < sizeof(env) - 1; i++)
-		len += (size_t)snprintf(env + len, sizeof(env) - len, "%s%s",
-					i ? "\n" : "", c->env.v[i]);
-	state_write(st, "env", "%s", env);
+		ADD("%s%u", i ? "," : "", c->user.groups[i]);
+	ADD("%s\nhome=%s\nseccomp=%s\nworkdir=%s\nlimits=%d\nenv=",
+	    c->user.ngroups ? "" : "-", c->user.home,
+	    seccomp ? seccomp : "default", c->workdir, c->has_limits);
+	for (i = 0; i < c->env.n; i++)
+		ADD("\n%s", c->env.v[i]);
+#undef ADD
+	if (len >= sizeof(text))
+		len = sizeof(text) - 1;
+	text[len] = '\0';
+	state_write(st, "config", "%s", text);
 }
 
 /*
@@ -958,8 +954,7 @@ static int cmd_run(int argc, char **argv)
 		    !strcmp(env_get(&c.env, "HOSTNAME"), id))
 			env_put(&c.env, why, why + 64, sizeof(why) - 64);
 	}
-	record_command(&st, &c);
-	record_exec_config(&st, &c, o.seccomp);
+	record_config(&st, &c, o.seccomp);
 	rep_evidence("container %s: %s on %s", st.name, c.argv[0], c.rootfs);
 	if (o.detach)
 		return detach(&c, o.rm);
@@ -975,6 +970,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "root", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -995,6 +991,12 @@ int main(int argc, char **argv)
 	/* Global options stop at the command ("+"). */
 	while ((c = getopt_long(argc, argv, "+qvhV", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'r':
+			if (optarg[0] != '/')
+				return usage_error("--root must be an absolute "
+						   "path");
+			state_set_root(optarg);
+			break;
 		case 'q':
 			rep_level = REP_QUIET;
 			break;

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,11 +46,22 @@ static int make_dir(const char *path, mode_t mode)
 	return 0;
 }
 
+static const char *root_override;
+
+void state_set_root(const char *dir)
+{
+	root_override = dir;
+}
+
 int state_root(char *buf, size_t size)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
 	char parent[PATH_MAX];
 
+	if (root_override) {
+		snprintf(buf, size, "%s", root_override);
+		return make_dir(buf, 0700);
+	}
 	if (geteuid() == 0) {
 		snprintf(buf, size, STATE_ROOT);
 		return make_dir(buf, 0700);
@@ -193,8 +205,7 @@ int state_create(const char *name, struct mc_state *s, char *why,
 		rep_fail("mkdir(\"%s\")", s->dir);
 		goto out_unlock;
 	}
-	if (state_write(s, "name", "%s", s->name) < 0 ||
-	    state_write(s, "status", "created") < 0) {
+	if (state_write(s, "name", "%s", s->name) < 0) {
 		state_remove(s);
 		goto out_unlock;
 	}
@@ -235,6 +246,49 @@ int state_write(const struct mc_state *s, const char *file,
 	return 0;
 }
 
+/* The keys kept together in the one "config" file (written once, at the
+ * start: every file is a journal entry where /run is not a tmpfs). */
+static const char *const config_keys[] = {
+	"command", "rootfs", "caps", "user", "home", "seccomp", "workdir",
+	"limits", "env", NULL,
+};
+
+static int is_config_key(const char *key)
+{
+	int i;
+
+	for (i = 0; config_keys[i]; i++)
+		if (!strcmp(key, config_keys[i]))
+			return 1;
+	return 0;
+}
+
+/* key's value in the config file ("env" is the rest of the file). */
+static ssize_t config_read(const struct mc_state *s, const char *key,
+			   char *buf, size_t size)
+{
+	char all[32768], *p, *eol;
+	size_t klen = strlen(key);
+	ssize_t n;
+
+	n = state_read(s, "config", all, sizeof(all));
+	if (n < 0)
+		return -1;
+	for (p = all; p && *p; p = eol ? eol + 1 : NULL) {
+		eol = strchr(p, '\n');
+		if (strncmp(p, key, klen) || p[klen] != '=')
+			continue;
+		if (!strcmp(key, "env"))
+			snprintf(buf, size, "%s", eol ? eol + 1 : "");
+		else
+			snprintf(buf, size, "%.*s", eol ? (int)(eol - p -
+				 (ptrdiff_t)klen - 1) : (int)strlen(p + klen + 1),
+				 p + klen + 1);
+		return (ssize_t)strlen(buf);
+	}
+	return -1;
+}
+
 ssize_t state_read(const struct mc_state *s, const char *file, char *buf,
 		   size_t size)
 {
@@ -242,6 +296,8 @@ ssize_t state_read(const struct mc_state *s, const char *file, char *buf,
 	ssize_t n;
 	int fd;
 
+	if (is_config_key(file))
+		return config_read(s, file, buf, size);
 	snprintf(path, sizeof(path), "%s/%s", s->dir, file);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

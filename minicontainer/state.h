@@ -22,6 +22,9 @@ struct mc_state {
 	char name[STATE_NAME_MAX + 1];
 };
 
+/* Use dir as the state root (the global --root, as runc's). */
+void state_set_root(const char *dir);
+
 /* The state root for this user, made if missing (0700).  0 or -1. */
 int state_root(char *buf, size_t size);
 
