@@ -560,8 +560,9 @@ int mc_release(const struct mc_state *s)
 	snprintf(path, sizeof(path), "%s/resources", s->dir);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/addr", s->dir);
-	unlink(path);
-	mc_bridge_gc();
+	/* Only a container that was on the bridge can be its last. */
+	if (unlink(path) == 0)
+		mc_bridge_gc();
 	return 0;
 }
 
