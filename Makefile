@@ -60,7 +60,7 @@ minicontainer_SRC := ns-unshare/ns.c ns-unshare/idmap.c \
 		     minicontainer/tty.c minicontainer/container.c \
 		     minicontainer/lifecycle.c \
 		     minicontainer/main.c
-minicontainer_LIBS := -Wl,-Bstatic -lcap -lseccomp -ljansson -Wl,-Bdynamic
+minicontainer_LIBS := -static -lcap -lseccomp -ljansson
 # timens joins when its main.c lands.
 BINS	+= $(if $(wildcard timens/main.c),timens)
 ns-unshare_SRC	:= ns-unshare/ns.c ns-unshare/idmap.c ns-unshare/evidence.c \
