@@ -2,7 +2,8 @@
 #
 #   make              build every binary (warnings on)
 #   make rootfs       the default root filesystem (busybox-static)
-#   make demo         build, then start pivot's shell on the default rootfs
+#   make demo         build, then start a container (minicontainer) on the
+#                     default rootfs: the start narrated, then its shell
 #   make check        install what is missing, build with -Werror, run the
 #                     unit, integration and vm tiers; ends "N passed,
 #                     N failed, N skipped"
@@ -159,7 +160,8 @@ $(B)/rootfs/.stamp: scripts/mkrootfs.sh $(B)/bin/escape-probe
 	@touch $@
 
 demo: all rootfs
-	$(B)/bin/pivot --verbose --pid
+	$(B)/bin/minicontainer --verbose run -it --rm --hostname demo \
+		--read-only --tmpfs /tmp
 
 check: deps-check
 	@$(MAKE) --no-print-directory WERROR=1 all rootfs $(B)/tests/check_unit \

@@ -580,3 +580,11 @@ mc_net() {
 	"$MC" rm -f ctk-t-ex >/dev/null
 	[ "$groups" -eq 0 ]
 }
+
+@test "minicontainer: make demo (the README's first command) narrates the start, then gives a shell" {
+	run expect "$BATS_TEST_DIRNAME/expect/make-demo.exp" "$TOP"
+	echo "$output" | tail -20
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"EXIT 0"* ]]
+	[[ "$output" == *"minicontainer:  2 clone3({.flags = CLONE_NEWNS"* ]]
+}
