@@ -239,29 +239,42 @@ int cli_check_root_dir(const char *root)
 	return 0;
 }
 
+int cli_openat2(int dirfd, const char *path, int flags,
+		unsigned long long resolve)
+{
+#if defined(HAVE_OPENAT2_H) && defined(SYS_openat2)
+	struct open_how how = { .flags = (unsigned long long)flags,
+				.resolve = resolve };
+
+	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+#else
+	(void)dirfd;
+	(void)path;
+	(void)flags;
+	(void)resolve;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
 /* Open path inside the directory rootfd as if rootfd were "/". */
 static int open_in_root(int rootfd, const char *path)
 {
+	int fd;
+
 	while (*path == '/')
 		path++;
 	if (!*path)
 		path = ".";
-#if defined(HAVE_OPENAT2_H) && defined(SYS_openat2)
-	{
-		/* RESOLVE_IN_ROOT makes "..", and absolute symlinks such as
-		 * /bin/sh -> /bin/dash, resolve against rootfd: the answer
-		 * is what the process will find once it is inside. */
-		struct open_how how = {
-			.flags = O_PATH | O_CLOEXEC,
-			.resolve = RESOLVE_IN_ROOT,
-		};
-		int fd = (int)syscall(SYS_openat2, rootfd, path, &how,
-				      sizeof(how));
-
-		if (fd >= 0 || errno != ENOSYS)
-			return fd;
-	}
+	/* RESOLVE_IN_ROOT makes "..", and absolute symlinks such as
+	 * /bin/sh -> /bin/dash, resolve against rootfd: the answer is what
+	 * the process will find once it is inside. */
+#ifdef HAVE_OPENAT2_H
+	fd = cli_openat2(rootfd, path, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT);
+	if (fd >= 0 || errno != ENOSYS)
+		return fd;
 #endif
+	(void)fd;
 	return openat(rootfd, path, O_PATH | O_CLOEXEC);
 }
 

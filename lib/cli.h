@@ -99,6 +99,12 @@ int cli_parse_target(int argc, char **argv, int optind, int on_host,
  */
 int cli_check_root_dir(const char *root);
 
+/* openat2(2): path at dirfd opened with flags, resolved as resolve
+ * (RESOLVE_IN_ROOT, ...) says.  The fd, or -1 with errno (ENOSYS on a
+ * kernel or libc without it: no fallback, the caller decides). */
+int cli_openat2(int dirfd, const char *path, int flags,
+		unsigned long long resolve);
+
 /*
  * Find cmd as the process will see it after entering root: a name without
  * '/' is searched along CLI_DEFAULT_PATH.  Symlinks are resolved inside

@@ -472,12 +472,21 @@ static int publish_ports(const struct mc_config *c)
 
 /* Remove group name wherever it exists, even half made (a start killed
  * between the v1 hierarchies): its processes killed, then rmdir. */
-void mc_remove_group(const struct cg_host *h, const char *name)
+int mc_cg_detect(struct cg_host *h)
 {
-	char dir[PATH_MAX], procs[PATH_MAX + 16], line[32];
-	const char *roots[CG1_COUNT + 1];
-	int i, n = 0, tries;
-	FILE *f;
+	int level = rep_level, ret;
+
+	/* Which hierarchy this host has is news at a start, not when a
+	 * group is found again to be entered or undone. */
+	rep_level = REP_QUIET;
+	ret = cg_detect(h);
+	rep_level = level;
+	return ret;
+}
+
+int mc_cg_roots(const struct cg_host *h, const char **roots)
+{
+	int i, n = 0;
 
 	if (h->mode == CG_V2)
 		roots[n++] = h->base;
@@ -485,6 +494,16 @@ void mc_remove_group(const struct cg_host *h, const char *name)
 		for (i = 0; i < CG1_COUNT; i++)
 			if (h->v1[i][0])
 				roots[n++] = h->v1[i];
+	return n;
+}
+
+void mc_remove_group(const struct cg_host *h, const char *name)
+{
+	char dir[PATH_MAX], procs[PATH_MAX + 16], line[32];
+	const char *roots[CG1_COUNT + 1];
+	int i, n = mc_cg_roots(h, roots), tries;
+	FILE *f;
+
 	for (i = 0; i < n; i++) {
 		snprintf(dir, sizeof(dir), "%s/" CG_SUBTREE "/%s", roots[i],
 			 name);
@@ -506,20 +525,15 @@ static int release_cb(const char *kind, const char *value, void *arg)
 	struct cg_host h;
 	struct cg_group g;
 
-	int level = rep_level, ok;
-
 	(void)arg;
 	if (!strcmp(kind, "cgroup")) {
-		/* Not again which hierarchy this host has: just undo. */
-		rep_level = REP_QUIET;
-		ok = cg_detect(&h) == 0;
-		rep_level = level;
-		if (ok && cg_open(&g, &h, value) == 0) {
+		if (mc_cg_detect(&h) < 0)
+			return 0;
+		if (cg_open(&g, &h, value) == 0) {
 			cg_kill(&g);
 			cg_destroy(&g);
 		}
-		if (ok)
-			mc_remove_group(&h, value);
+		mc_remove_group(&h, value);
 	} else if (!strcmp(kind, "link")) {
 		if (if_nametoindex(value))
 			nv_link_del(value);
@@ -650,7 +664,7 @@ int mc_run(const struct mc_config *c)
 	close(p[1]);
 	close(go[0]);
 	p[1] = go[0] = -1;
-	if (state_write(c->state, "init", "%d", pid) < 0 ||
+	if (state_set_running(c->state, pid) < 0 ||
 	    (c->userns && write_maps(c, pid) < 0) ||
 	    (have_cg && cg_v2_fd(&g) < 0 && cg_enter(&g, pid) < 0) ||
 	    (c->net == MC_NET_BRIDGE &&
@@ -682,8 +696,6 @@ int mc_run(const struct mc_config *c)
 		tty_relay(master, c->interactive ? 0 : -1, 1, &saved);
 		close(master);
 	}
-	if (n == 0)
-		state_write(c->state, "status", "running");
 	if (c->started_fd >= 0) {
 		unsigned char b = n == 0 ? 's' : n == 1 ? code :
 				  MC_EXIT_RUNTIME;
@@ -706,7 +718,6 @@ int mc_run(const struct mc_config *c)
 	else if (n < 0)
 		code = MC_EXIT_RUNTIME;
 	state_write(c->state, "exit", "%d", code);
-	state_write(c->state, "status", "exited");
 	mc_release(c->state);
 	return code;
 out_close_go:
@@ -716,7 +727,6 @@ out_close_p:
 	close(p[0]);
 	close(p[1]);
 out_release:
-	state_write(c->state, "status", "exited");
 	state_write(c->state, "exit", "%d", MC_EXIT_RUNTIME);
 	mc_release(c->state);
 	return MC_EXIT_RUNTIME;
@@ -741,7 +751,7 @@ int mc_exec(const struct mc_config *c, pid_t init)
 	char path[64], names[256];
 	struct cg_host h;
 	struct cg_group g;
-	int status, level;
+	int status;
 	ssize_t n;
 	pid_t pid;
 
@@ -755,11 +765,8 @@ int mc_exec(const struct mc_config *c, pid_t init)
 	timefd = open(path, O_RDONLY | O_CLOEXEC);
 	if (c->has_limits) {
 		snprintf(path, sizeof(path), "mc-%s", c->state->id);
-		level = rep_level;
-		rep_level = REP_QUIET;
-		n = cg_detect(&h) == 0 && cg_open(&g, &h, path) == 0;
-		rep_level = level;
-		if (!n || cg_enter(&g, getpid()) < 0)
+		if (mc_cg_detect(&h) < 0 || cg_open(&g, &h, path) < 0 ||
+		    cg_enter(&g, getpid()) < 0)
 			goto out_fail;
 	}
 	if (setns(pidfd, flags) < 0) {

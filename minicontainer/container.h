@@ -97,6 +97,13 @@ int mc_exec(const struct mc_config *c, pid_t init);
  * its NAT rules, a link left behind), newest first.  0 or -1. */
 int mc_release(const struct mc_state *s);
 
+/* cg_detect() without its line of evidence.  0 or -1. */
+int mc_cg_detect(struct cg_host *h);
+
+/* The hierarchies a group lives in: v2's base, or each v1 mount (at
+ * most CG1_COUNT).  Their number. */
+int mc_cg_roots(const struct cg_host *h, const char **roots);
+
 /* Remove group name in every hierarchy it exists in, half-made or not:
  * its processes killed, the directories removed. */
 void mc_remove_group(const struct cg_host *h, const char *name);

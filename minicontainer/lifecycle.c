@@ -405,24 +405,15 @@ static void orphan_links(const struct known *k)
 static void orphan_cgroups(const struct known *k)
 {
 	const char *roots[CG1_COUNT + 1];
-	int level = rep_level, ok, i, n = 0;
 	char dir[PATH_MAX];
 	struct cg_host h;
 	struct dirent *e;
+	int i, n;
 	DIR *d;
 
-	/* Which hierarchy this host has is not news here. */
-	rep_level = REP_QUIET;
-	ok = cg_detect(&h) == 0;
-	rep_level = level;
-	if (!ok)
+	if (mc_cg_detect(&h) < 0)
 		return;
-	if (h.mode == CG_V2)
-		roots[n++] = h.base;
-	else
-		for (i = 0; i < CG1_COUNT; i++)
-			if (h.v1[i][0])
-				roots[n++] = h.v1[i];
+	n = mc_cg_roots(&h, roots);
 	for (i = 0; i < n; i++) {
 		snprintf(dir, sizeof(dir), "%s/" CG_SUBTREE, roots[i]);
 		d = opendir(dir);

@@ -853,7 +853,6 @@ static int detach(struct mc_config *c, int rm)
 		close(p[0]);
 		setsid();
 		c->started_fd = p[1];
-		state_set_monitor(c->state, getpid());
 		code = mc_run(c);
 		if (rm)
 			state_remove(c->state);
@@ -958,7 +957,6 @@ static int cmd_run(int argc, char **argv)
 	rep_evidence("container %s: %s on %s", st.name, c.argv[0], c.rootfs);
 	if (o.detach)
 		return detach(&c, o.rm);
-	state_set_monitor(&st, getpid());
 	ret = mc_run(&c);
 	if (o.rm)
 		state_remove(&st);

@@ -10,10 +10,10 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/openat2.h>
 
+#include "cli.h"
 #include "options.h"
 
 static const struct {
@@ -121,8 +121,6 @@ const char *mc_new_id(char *buf, size_t size)
 int mc_check_workdir(const char *root, const char *dir, char *why,
 		     size_t size)
 {
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
-				.resolve = RESOLVE_IN_ROOT };
 	struct stat st;
 	int dfd, fd;
 
@@ -135,7 +133,7 @@ int mc_check_workdir(const char *root, const char *dir, char *why,
 		snprintf(why, size, "%s: %s", root, strerror(errno));
 		return -1;
 	}
-	fd = (int)syscall(SYS_openat2, dfd, dir, &how, sizeof(how));
+	fd = cli_openat2(dfd, dir, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT);
 	close(dfd);
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		snprintf(why, size, "workdir %s: %s in the container's root",

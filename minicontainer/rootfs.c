@@ -18,11 +18,11 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include <linux/openat2.h>
 
+#include "cli.h"
 #include "report.h"
 #include "rootfs.h"
 
@@ -203,13 +203,10 @@ int rootfs_mount_sys(void)
  */
 static int open_in_root(const char *path, struct stat *st)
 {
-	struct open_how how = {
-		.flags = O_PATH | O_CLOEXEC | O_NOFOLLOW,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
 	int fd;
 
-	fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	fd = cli_openat2(AT_FDCWD, path, O_PATH | O_CLOEXEC | O_NOFOLLOW,
+			 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, st) < 0) {
@@ -332,8 +329,6 @@ int rootfs_readonly(const char *const *paths)
  */
 static int make_in_root(const char *path, int file)
 {
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC | O_DIRECTORY,
-				.resolve = RESOLVE_IN_ROOT };
 	char buf[PATH_MAX], *comp, *next;
 	struct stat st;
 	int dfd, fd;
@@ -362,9 +357,9 @@ static int make_in_root(const char *path, int file)
 			close(dfd);
 			return -1;
 		}
-		how.flags = O_PATH | O_CLOEXEC |
-			    (file && (!next || !*next) ? 0 : O_DIRECTORY);
-		fd = (int)syscall(SYS_openat2, dfd, comp, &how, sizeof(how));
+		fd = cli_openat2(dfd, comp, O_PATH | O_CLOEXEC |
+				 (file && (!next || !*next) ? 0 : O_DIRECTORY),
+				 RESOLVE_IN_ROOT);
 		close(dfd);
 		if (fd < 0)
 			return rep_fail("openat2(\"%s\", RESOLVE_IN_ROOT)",

@@ -218,30 +218,13 @@ out_unlock:
 	return -1;
 }
 
-static unsigned long long start_time(pid_t pid);
-
 int state_write(const struct mc_state *s, const char *file,
 		const char *fmt, ...)
 {
-	char path[PATH_MAX + 64], tmp[PATH_MAX + 80], val[64];
+	char path[PATH_MAX + 64], tmp[PATH_MAX + 80];
 	va_list ap;
 	FILE *f;
 	int err;
-
-	/*
-	 * Fewer files, fewer journal entries where /run is on a disk: the
-	 * status is derived (no pids: created; pids: running; exit:
-	 * exited), and init's PID goes with the monitor's, which wrote it.
-	 */
-	if (!strcmp(file, "status"))
-		return 0;
-	if (!strcmp(file, "init")) {
-		va_start(ap, fmt);
-		vsnprintf(val, sizeof(val), fmt, ap);
-		va_end(ap);
-		return state_write(s, "pids", "%d %llu %s", getpid(),
-				   start_time(getpid()), val);
-	}
 
 	snprintf(path, sizeof(path), "%s/%s", s->dir, file);
 	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", s->dir, file);
@@ -428,15 +411,18 @@ static unsigned long long start_time(pid_t pid)
 	return t;
 }
 
-int state_set_monitor(const struct mc_state *s, pid_t pid)
+int state_set_running(const struct mc_state *s, pid_t init)
 {
-	/* Recorded with init's PID, by the monitor itself (state_write of
-	 * "init"): a start killed before that is dead to cleanup anyway. */
-	(void)s;
-	(void)pid;
-	return 0;
+	/*
+	 * Fewer files, fewer journal entries where /run is on a disk: the
+	 * status is derived (no pids: created; pids: running; exit:
+	 * exited), and init's PID goes with the monitor's (this process),
+	 * with its start time, so a reused PID is not taken for it.  A
+	 * start killed before this is dead to cleanup anyway.
+	 */
+	return state_write(s, "pids", "%d %llu %d", getpid(),
+			   start_time(getpid()), init);
 }
-
 int state_monitor_alive(const struct mc_state *s)
 {
 	unsigned long long t;

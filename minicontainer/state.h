@@ -57,9 +57,9 @@ int state_resources(const struct mc_state *s,
 		    int (*cb)(const char *kind, const char *value, void *arg),
 		    void *arg);
 
-/* Record this process as the container's monitor (PID and start time,
- * so a reused PID is not taken for it).  0 or -1. */
-int state_set_monitor(const struct mc_state *s, pid_t pid);
+/* The container runs: record this process as its monitor and init's
+ * PID.  0 or -1 (reported). */
+int state_set_running(const struct mc_state *s, pid_t init);
 
 /* 1 if the monitor recorded is alive, 0 if not. */
 int state_monitor_alive(const struct mc_state *s);

@@ -9,24 +9,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/openat2.h>
 
+#include "cli.h"
 #include "user.h"
 
 /* root/name as a stdio stream, resolved inside root; NULL if absent. */
 static FILE *open_in(const char *root, const char *name)
 {
-	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC,
-				.resolve = RESOLVE_IN_ROOT };
 	int dfd, fd;
 	FILE *f;
 
 	dfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return NULL;
-	fd = (int)syscall(SYS_openat2, dfd, name, &how, sizeof(how));
+	fd = cli_openat2(dfd, name, O_RDONLY | O_CLOEXEC, RESOLVE_IN_ROOT);
 	close(dfd);
 	if (fd < 0)
 		return NULL;
