@@ -3,9 +3,11 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "report.h"
 
@@ -13,7 +15,7 @@ int rep_level = REP_EVIDENCE;
 
 static const char *prog = "ctk";
 static FILE *out;
-static int *step_counter;
+static struct rep_steps *steps;
 static void (*step_hook)(int n);
 
 /* Known causes, by call name and errno; the first match wins. */
@@ -90,31 +92,54 @@ const char *rep_hint_for(const char *call, int err)
 
 void rep_step(long result, const char *effect, const char *call_fmt, ...)
 {
+	char line[1024];
 	va_list ap;
 	FILE *f = stream();
+	int len, n = 0;
 
 	if (rep_level < REP_NARRATE)
 		return;
-	fprintf(f, "%s: ", prog);
-	if (step_counter) {
-		int n = __atomic_add_fetch(step_counter, 1, __ATOMIC_SEQ_CST);
-
-		if (step_hook)
-			step_hook(n);
-		fprintf(f, "%2d ", n);
-	}
 	va_start(ap, call_fmt);
-	vfprintf(f, call_fmt, ap);
+	len = vsnprintf(line, sizeof(line), call_fmt, ap);
 	va_end(ap);
-	fprintf(f, " = %ld", result);
-	if (effect && *effect)
-		fprintf(f, ": %s", effect);
-	fputc('\n', f);
+	if (len >= 0 && (size_t)len < sizeof(line))
+		len += snprintf(line + len, sizeof(line) - len, " = %ld%s%s",
+				result, effect && *effect ? ": " : "",
+				effect ? effect : "");
+	if (!steps) {
+		fprintf(f, "%s: %s\n", prog, line);
+		return;
+	}
+	/* One line, one write, in number order: see struct rep_steps. */
+	while (__atomic_exchange_n(&steps->lock, 1, __ATOMIC_ACQUIRE))
+		sched_yield();
+	n = ++steps->last;
+	fprintf(f, "%s: %2d %s\n", prog, n, line);
+	fflush(f);
+	__atomic_store_n(&steps->lock, 0, __ATOMIC_RELEASE);
+	/* Outside the lock: a hook that stops this process stops no other. */
+	if (step_hook)
+		step_hook(n);
 }
 
-void rep_number_steps(int *counter)
+void rep_number_steps(struct rep_steps *s)
 {
-	step_counter = counter;
+	steps = s;
+}
+
+int rep_steps_taken(void)
+{
+	return steps ? __atomic_load_n(&steps->last, __ATOMIC_ACQUIRE) : 0;
+}
+
+void rep_await_steps(int n)
+{
+	int i;
+
+	if (!steps || rep_level < REP_NARRATE)
+		return;
+	for (i = 0; i < 1000 && rep_steps_taken() < n; i++)
+		usleep(1000);
 }
 
 void rep_step_hook(void (*hook)(int n))

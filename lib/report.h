@@ -29,11 +29,30 @@ extern int rep_level;
 void rep_step(long result, const char *effect, const char *call_fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Number every narrated step from *counter (shared memory, so that the
- * processes of one run count as one trace); NULL stops numbering. */
-void rep_number_steps(int *counter);
+/*
+ * The numbering of one trace.  Put it in shared memory and the
+ * processes of one run count as one trace: taking a number and writing
+ * the line happen under the lock, so the lines come out in number order
+ * even when two processes narrate at once.
+ */
+struct rep_steps {
+	int last;	/* the number of the last step printed */
+	int lock;
+};
 
-/* Call hook(n) before printing numbered step n (tests use it to kill a
+/* Number every narrated step from steps->last + 1; NULL stops it. */
+void rep_number_steps(struct rep_steps *steps);
+
+/*
+ * For a process that forks while narrating: the child calls
+ * rep_await_steps(mark + 1), mark taken by rep_steps_taken() before the
+ * fork, and so waits (a second at most) for the parent to narrate the
+ * fork before narrating anything of its own.
+ */
+int rep_steps_taken(void);
+void rep_await_steps(int n);
+
+/* Call hook(n) after printing numbered step n (tests use it to kill a
  * runtime at a chosen step). */
 void rep_step_hook(void (*hook)(int n));
 

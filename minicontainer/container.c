@@ -263,7 +263,7 @@ static int mount_cgroup2(void)
 static __attribute__((noreturn)) void container_init(
 	const struct mc_config *c, int fd, int go, int sock)
 {
-	int master, slave = -1;
+	int master, slave = -1, mark;
 	sigset_t all;
 	pid_t pid;
 	char b;
@@ -317,13 +317,16 @@ static __attribute__((noreturn)) void container_init(
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	fflush(NULL);
+	mark = rep_steps_taken();
 	pid = fork();
 	if (pid < 0) {
 		rep_fail("fork()");
 		fail(fd, MC_EXIT_RUNTIME);
 	}
-	if (pid == 0)
+	if (pid == 0) {
+		rep_await_steps(mark + 1);	/* the fork is narrated first */
 		command(c, fd, slave);
+	}
 	if (slave >= 0)
 		close(slave);
 	rep_step(pid, "the command is PID 2; this init stays PID 1 and keeps "

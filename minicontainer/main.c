@@ -981,9 +981,10 @@ int main(int argc, char **argv)
 		{ "stop", lc_stop }, { "kill", lc_kill }, { "rm", lc_rm },
 		{ "cleanup", lc_cleanup }, { "inspect", lc_inspect },
 	};
-	static int first_steps;
+	static struct rep_steps first_steps;
+	struct rep_steps *shared;
 	char rootfs[PATH_MAX];
-	int c, *counter;
+	int c;
 
 	rep_init(argv[0]);
 	/* Global options stop at the command ("+"). */
@@ -1039,11 +1040,11 @@ int main(int argc, char **argv)
 		setenv("CTK_ROOTFS", rootfs, 1);
 	if (selfexe_protect(argv) < 0)
 		return MC_EXIT_RUNTIME;
-	counter = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (counter != MAP_FAILED) {
-		*counter = 1;
-		rep_number_steps(counter);
+	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared != MAP_FAILED) {
+		shared->last = 1;
+		rep_number_steps(shared);
 	}
 	if (getenv("MINICONTAINER_TEST_STOP_AT")) {
 		stop_at = atoi(getenv("MINICONTAINER_TEST_STOP_AT"));

@@ -114,6 +114,7 @@ pid_t ns_clone(int flags, int cgroup_fd)
 				   .exit_signal = SIGCHLD };
 	char names[256];
 	pid_t pid;
+	int mark;
 
 	ns_flags_str(flags, names, sizeof(names));
 	if (cgroup_fd >= 0) {
@@ -127,6 +128,7 @@ pid_t ns_clone(int flags, int cgroup_fd)
 	 * returns twice, like fork().
 	 */
 	fflush(NULL);
+	mark = rep_steps_taken();
 	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 	if (pid < 0)
 		return rep_fail("clone3({.flags = %s%s})", names,
@@ -135,6 +137,8 @@ pid_t ns_clone(int flags, int cgroup_fd)
 		rep_step(pid, "a child in new namespaces", "clone3({.flags = "
 			 "%s%s})", names, cgroup_fd >= 0 ?
 			 " | CLONE_INTO_CGROUP" : "");
+	else
+		rep_await_steps(mark + 1);	/* the trace reads in order */
 	return pid;
 }
 
