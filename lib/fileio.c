@@ -2,12 +2,14 @@
  * fileio.c - reads and writes relative to a directory fd.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -94,4 +96,41 @@ ssize_t file_read_line_at(int dirfd, const char *name, char *buf,
 	while (len > 0 && buf[len - 1] == '\n')
 		buf[--len] = '\0';
 	return len;
+}
+
+int file_remove_tree_at(int dirfd, const char *name)
+{
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int fd, err = 0;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dirfd, name, 0);
+	/* O_NOFOLLOW: a symlink swapped in for the directory is not
+	 * followed out of the tree. */
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	/* A directory without write permission (a layer's 0555) cannot
+	 * lose its entries otherwise; root needs no such help. */
+	if ((st.st_mode & 0700) != 0700)
+		fchmod(fd, st.st_mode | 0700);
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -1;
+	}
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+		    file_remove_tree_at(fd, e->d_name) < 0 && !err)
+			err = errno;
+	closedir(d);
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && !err)
+		err = errno;
+	errno = err;
+	return err ? -1 : 0;
 }

@@ -25,4 +25,8 @@ ssize_t file_read_at(int dirfd, const char *name, char *buf, size_t size);
 ssize_t file_read_line_at(int dirfd, const char *name, char *buf,
 			  size_t size);
 
+/* rm -rf dirfd/name, never following a symlink.  0 (also if it was not
+ * there), or -1 with the first errno met (removal goes on past it). */
+int file_remove_tree_at(int dirfd, const char *name);
+
 #endif

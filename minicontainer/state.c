@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "fileio.h"
 #include "report.h"
 #include "state.h"
 
@@ -251,7 +252,7 @@ int state_write(const struct mc_state *s, const char *file,
  * start: every file is a journal entry where /run is not a tmpfs). */
 static const char *const config_keys[] = {
 	"command", "rootfs", "caps", "user", "home", "seccomp", "workdir",
-	"limits", "env", NULL,
+	"limits", "env", "image", NULL,
 };
 
 static int is_config_key(const char *key)
@@ -467,9 +468,10 @@ int state_remove(const struct mc_state *s)
 		return errno == ENOENT ? 0 : rep_fail("opendir(\"%s\")",
 						      s->dir);
 	dfd = dirfd(d);
+	/* Files, and an image's rootfs, upper and work directories. */
 	while ((e = readdir(d)))
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			unlinkat(dfd, e->d_name, 0);
+			file_remove_tree_at(dfd, e->d_name);
 	closedir(d);
 	if (rmdir(s->dir) < 0)
 		return rep_fail("rmdir(\"%s\")", s->dir);
