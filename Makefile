@@ -33,7 +33,7 @@ LIBCTK	:= $(B)/libctk.a
 
 # One binary per primitive: NAME_SRC lists its module and main.c.
 BINS	:= chroot-demo pivot ns-unshare ns-enter ns-inspect cgroup-limit \
-	   cg-workload netns-veth minicontainer
+	   cg-workload netns-veth minicontainer minicontainer-image
 chroot-demo_SRC := chroot-demo/chroot.c chroot-demo/main.c
 pivot_SRC	:= ns-unshare/ns.c pivot/pivot.c pivot/main.c
 ns-enter_SRC	:= ns-unshare/join.c ns-unshare/enter-main.c
@@ -59,9 +59,15 @@ minicontainer_SRC := ns-unshare/ns.c ns-unshare/idmap.c \
 		     minicontainer/user.c minicontainer/options.c \
 		     minicontainer/selfexe.c minicontainer/init.c \
 		     minicontainer/tty.c minicontainer/container.c \
-		     minicontainer/lifecycle.c \
+		     minicontainer/lifecycle.c minicontainer/image-run.c \
 		     minicontainer/main.c
 minicontainer_LIBS := -static -lcap -lseccomp -ljansson
+# Images: a program of its own, so that run never maps these libraries.
+minicontainer-image_SRC := minicontainer/image-oci.c \
+			   minicontainer/image-layer.c \
+			   minicontainer/image-store.c \
+			   minicontainer/image-main.c
+minicontainer-image_LIBS := -larchive -lcrypto -ljansson
 # timens joins when its main.c lands.
 BINS	+= $(if $(wildcard timens/main.c),timens)
 ns-unshare_SRC	:= ns-unshare/ns.c ns-unshare/idmap.c ns-unshare/evidence.c \
@@ -81,7 +87,8 @@ UNIT_MODS := chroot-demo/chroot.c pivot/pivot.c ns-unshare/ns.c \
 	     ns-unshare/idmap.c timens/timens.c cgroup-limit/limit.c \
 	     netns-veth/tc.c minicontainer/caps.c minicontainer/seccomp-filter.c \
 	     minicontainer/env.c minicontainer/options.c minicontainer/user.c \
-	     minicontainer/seccomp-default.c minicontainer/tty.c
+	     minicontainer/seccomp-default.c minicontainer/tty.c \
+	     minicontainer/image-oci.c minicontainer/image-layer.c
 UNIT_INC := $(addprefix -I,$(sort $(dir $(UNIT_MODS))))
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
@@ -151,7 +158,7 @@ $(B)/tests/check_unit: $(UNIT_SRC:%.c=$(B)/obj/%.o) \
 		       $(UNIT_MODS:%.c=$(B)/obj/%.o) $(LIBCTK)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lcap -lseccomp \
-		-ljansson
+		-ljansson -larchive -lcrypto
 
 rootfs: $(B)/rootfs/.stamp
 $(B)/rootfs/.stamp: scripts/mkrootfs.sh $(B)/bin/escape-probe
@@ -192,7 +199,8 @@ bench: all rootfs
 	bench/start.sh
 
 lint:
-	shellcheck -x scripts/*.sh tests/*.sh tests/vm/*.sh .ci/run bench/*.sh \
+	shellcheck -x scripts/*.sh tests/*.sh tests/vm/*.sh tests/integration/*.sh \
+		.ci/run bench/*.sh \
 		labs/doctor labs/*/lab \
 		labs/*/check labs/lib/*.sh
 

@@ -473,7 +473,7 @@ static pid_t command_pid(pid_t init)
 int lc_inspect(int argc, char **argv)
 {
 	static const char *const files[] = { "name", "status", "exit",
-		"command", "rootfs", "addr", "caps", "user", "seccomp",
+		"command", "rootfs", "image", "addr", "caps", "user", "seccomp",
 		"workdir", "limits" };
 	struct insp_info in, host;
 	int json = 0, i = 1;

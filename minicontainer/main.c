@@ -24,6 +24,7 @@
 #include "cli.h"
 #include "container.h"
 #include "idmap.h"
+#include "image-run.h"
 #include "lifecycle.h"
 #include "ns.h"
 #include "nat.h"
@@ -59,10 +60,32 @@ static void stop_hook(int n)
 	}
 }
 
+/* minicontainer-image sits beside this binary: remember where while
+ * /proc/self/exe still names the file, not the sealed copy. */
+static void set_image_helper(void)
+{
+	char exe[PATH_MAX], *slash;
+	ssize_t n;
+
+	if (getenv("CTK_IMAGE_HELPER"))
+		return;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 32);
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash || strncmp(exe, "/memfd:", 7) == 0)
+		return;
+	strcpy(slash + 1, "minicontainer-image");
+	setenv("CTK_IMAGE_HELPER", exe, 1);
+}
+
 static void usage(void)
 {
 	printf("Usage:\n"
 	       " %1$s [options] run [run options] [ROOTFS] [-- COMMAND "
+	       "[ARG...]]\n"
+	       " %1$s [options] run [run options] --image IMAGE [[--] COMMAND "
 	       "[ARG...]]\n"
 	       " %1$s [options] ps [-a] | wait | logs [-f] | stop [-t SEC] | "
 	       "kill [-s SIG] |\n"
@@ -70,7 +93,9 @@ static void usage(void)
 	       " %1$s [options] exec [-i] [-t] [-e KEY=VALUE] [-w DIR] [-u USER] "
 	       "NAME|ID [--] COMMAND...\n"
 	       " %1$s [options] inspect [--json] NAME|ID\n"
-	       " %1$s [options] cleanup\n\n"
+	       " %1$s [options] cleanup\n"
+	       " %1$s [options] image load FILE|DIR | ls | inspect IMAGE | "
+	       "rm IMAGE...\n\n"
 	       "A container runtime built from this toolkit's primitives.\n\n"
 	       "Commands:\n"
 	       " run                 start a container on ROOTFS (default: "
@@ -97,7 +122,11 @@ static void usage(void)
 	       " rm                  remove an ended one (-f: running too)\n"
 	       " cleanup             undo what killed containers left: "
 	       "cgroups, links,\n"
-	       "                     rules, state\n\n"
+	       "                     rules, state\n"
+	       " image               load an OCI archive, docker save tar or "
+	       "OCI layout (every\n"
+	       "                     blob's sha256 checked); ls, inspect, rm "
+	       "('image --help')\n\n"
 	       "Options:\n"
 	       " -q, --quiet         show nothing but errors\n"
 	       " -v, --verbose       print every step of the start, "
@@ -106,6 +135,12 @@ static void usage(void)
 	       "(default\n"
 	       "                     /run/minicontainer; for others "
 	       "$XDG_RUNTIME_DIR/minicontainer)\n"
+	       "     --storage DIR   keep images and layers in DIR (default\n"
+	       "                     /var/lib/minicontainer; for others "
+	       "$XDG_DATA_HOME/minicontainer)\n"
+	       "     --storage-driver overlay|vfs  stack an image's layers "
+	       "(overlayfs;\n"
+	       "                     default) or copy them per container\n"
 	       " -h, --help          display this help\n"
 	       " -V, --version       display version\n\n"
 	       "Exit status (as docker run): 125 minicontainer's own error, "
@@ -117,7 +152,8 @@ static void usage(void)
 static void run_usage(void)
 {
 	printf("Usage:\n"
-	       " %s run [options] [ROOTFS] [-- COMMAND [ARG...]]\n\n"
+	       " %1$s run [options] [ROOTFS] [-- COMMAND [ARG...]]\n"
+	       " %1$s run [options] --image IMAGE [[--] COMMAND [ARG...]]\n\n"
 	       "Start a container and wait for it: new mount, UTS, IPC, PID, "
 	       "network and\ncgroup namespaces; the root switched with "
 	       "pivot_root(2); /proc, a minimal\n/dev and a read-only /sys, "
@@ -172,6 +208,12 @@ static void run_usage(void)
 	       "     --read-only         the root filesystem read-only\n"
 	       "     --userns            a user namespace (automatic when not "
 	       "root)\n"
+	       "     --image IMAGE       the root from an image: a NAME[:TAG] "
+	       "or ID loaded, or an\n"
+	       "                         archive or layout to load first; its "
+	       "Entrypoint, Cmd,\n"
+	       "                         Env, WorkingDir and User are the "
+	       "defaults\n"
 	       "     --help              display this help\n", rep_prog());
 }
 
@@ -193,7 +235,7 @@ enum { OPT_HOSTNAME = 256, OPT_ENV_FILE, OPT_GROUP_ADD, OPT_CAP_ADD,
        OPT_CAP_DROP, OPT_SECCOMP, OPT_ULIMIT, OPT_HELP, OPT_NAME, OPT_RM,
        OPT_NET, OPT_MEMORY_SWAP, OPT_CPUS, OPT_CPU_WEIGHT, OPT_PIDS,
        OPT_MONOTONIC, OPT_BOOTTIME, OPT_TMPFS, OPT_READ_ONLY, OPT_USERNS,
-       OPT_IO_RBPS, OPT_IO_WBPS, OPT_IO_RIOPS, OPT_IO_WIOPS };
+       OPT_IO_RBPS, OPT_IO_WBPS, OPT_IO_RIOPS, OPT_IO_WIOPS, OPT_IMAGE };
 
 struct run_opts {
 	const char *hostname, *workdir, *user, *seccomp, *name, *net;
@@ -205,6 +247,9 @@ struct run_opts {
 	int nenv, nenv_files, ngroups, ncap_add, ncap_drop, nulimits;
 	int nports, nvolumes, ntmpfs, detach, rm, read_only, tty, interactive;
 	int userns;
+	const char *image;
+	const char *image_env[MAX_LIST];	/* the image's Env */
+	int nimage_env;
 	char *io[MAX_LIST];
 	int io_kind[MAX_LIST], nio;
 };
@@ -247,6 +292,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		{ "tmpfs", required_argument, NULL, OPT_TMPFS },
 		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
 		{ "userns", no_argument, NULL, OPT_USERNS },
+		{ "image", required_argument, NULL, OPT_IMAGE },
 		{ "io-read-bps", required_argument, NULL, OPT_IO_RBPS },
 		{ "io-write-bps", required_argument, NULL, OPT_IO_WBPS },
 		{ "io-read-iops", required_argument, NULL, OPT_IO_RIOPS },
@@ -315,6 +361,9 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		case OPT_USERNS:
 			o->userns = 1;
 			break;
+		case OPT_IMAGE:
+			o->image = optarg;
+			break;
 		case OPT_IO_RBPS:
 		case OPT_IO_WBPS:
 		case OPT_IO_RIOPS:
@@ -381,12 +430,20 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 
 /* The root and the command from what follows the options. */
 static int split_args(int argc, char **argv, const char **root,
-		      char ***cmd, char *rootbuf, size_t size)
+		      char ***cmd, char *rootbuf, size_t size, int image)
 {
 	static char *shell[] = { "/bin/sh", NULL };
 	int i = optind;
 
 	*root = NULL;
+	/* --image: everything after the options is the command, if any. */
+	if (image) {
+		if (i < argc && !strcmp(argv[i], "--") &&
+		    !(i > 0 && !strcmp(argv[i - 1], "--")))
+			i++;
+		*cmd = i < argc ? &argv[i] : NULL;
+		return 0;
+	}
 	/* "run -- CMD": getopt took the "--", so no ROOTFS was given. */
 	if (i < argc && !(i > 0 && !strcmp(argv[i - 1], "--"))) {
 		*root = argv[i++];
@@ -595,6 +652,17 @@ static int configure_host(const struct run_opts *o, struct mc_config *c,
 	return 0;
 }
 
+/* Is id inside one of the map's ranges? */
+static int id_mapped(const struct ns_idmap *m, uint32_t id)
+{
+	int i;
+
+	for (i = 0; i < m->n; i++)
+		if (id >= m->r[i].inner && id - m->r[i].inner < m->r[i].count)
+			return 1;
+	return 0;
+}
+
 /* Turn the options into a complete, checked configuration. */
 static int configure(const struct run_opts *o, struct mc_config *c,
 		     char *idbuf, size_t idsize)
@@ -611,6 +679,13 @@ static int configure(const struct run_opts *o, struct mc_config *c,
 	if (user_resolve(c->rootfs, o->user, o->groups, o->ngroups, &c->user,
 			 why, sizeof(why)) < 0)
 		goto bad;
+	if (c->userns && (!id_mapped(&c->uids, c->user.uid) ||
+			  !id_mapped(&c->gids, c->user.gid))) {
+		snprintf(why, sizeof(why), "rootless: user %u:%u is not mapped "
+			 "in the user namespace (only %u IDs from 0 are): try "
+			 "-u root", c->user.uid, c->user.gid, c->uids.r[0].count);
+		goto bad;
+	}
 	c->workdir = o->workdir ? o->workdir : "/";
 	if (mc_check_workdir(c->rootfs, c->workdir, why, sizeof(why)) < 0 ||
 	    configure_host(o, c, why, sizeof(why)) < 0)
@@ -637,6 +712,9 @@ static int configure(const struct run_opts *o, struct mc_config *c,
 	if (env_put(&c->env, "PATH=" DEFAULT_PATH, why, sizeof(why)) < 0 ||
 	    env_put(&c->env, kv, why, sizeof(why)) < 0)
 		goto bad;
+	for (i = 0; i < o->nimage_env; i++)
+		if (env_put(&c->env, o->image_env[i], why, sizeof(why)) < 0)
+			goto bad;
 	for (i = 0; i < o->nenv_files; i++)
 		if (env_read_file(&c->env, o->env_files[i], why,
 				  sizeof(why)) < 0)
@@ -683,7 +761,8 @@ bad:
  * the same credentials.  The environment comes last, one per line.
  */
 static void record_config(const struct mc_state *st,
-			  const struct mc_config *c, const char *seccomp)
+			  const struct mc_config *c, const char *seccomp,
+			  const char *image)
 {
 	static char text[32768];
 	size_t len = 0;
@@ -698,9 +777,12 @@ static void record_config(const struct mc_state *st,
 	    (unsigned long long)c->caps, c->user.uid, c->user.gid);
 	for (i = 0; i < c->user.ngroups; i++)
 		ADD("%s%u", i ? "," : "", c->user.groups[i]);
-	ADD("%s\nhome=%s\nseccomp=%s\nworkdir=%s\nlimits=%d\nenv=",
+	ADD("%s\nhome=%s\nseccomp=%s\nworkdir=%s\nlimits=%d\n",
 	    c->user.ngroups ? "" : "-", c->user.home,
 	    seccomp ? seccomp : "default", c->workdir, c->has_limits);
+	if (image)
+		ADD("image=%s\n", image);
+	ADD("env=");
 	for (i = 0; i < c->env.n; i++)
 		ADD("\n%s", c->env.v[i]);
 #undef ADD
@@ -788,7 +870,9 @@ static int cmd_exec(int argc, char **argv)
 	     line = strtok_r(NULL, ",", &sp))
 		c.user.groups[c.user.ngroups++] = (gid_t)atoi(line);
 	state_read(&st, "home", c.user.home, sizeof(c.user.home));
-	state_read(&st, "rootfs", rootfs, sizeof(rootfs));
+	/* The root as the container sees it (an image's overlay exists
+	 * only in its mount namespace). */
+	snprintf(rootfs, sizeof(rootfs), "/proc/%d/root", (int)init);
 	if (user && user_resolve(rootfs, user, NULL, 0, &c.user, why,
 				 sizeof(why)) < 0) {
 		rep_error("%s", why);
@@ -854,6 +938,7 @@ static int detach(struct mc_config *c, int rm)
 		setsid();
 		c->started_fd = p[1];
 		code = mc_run(c);
+		imgrun_release();
 		if (rm)
 			state_remove(c->state);
 		_exit(code);
@@ -914,11 +999,82 @@ static int rootless(const struct run_opts *o, struct mc_config *c)
 	return 0;
 }
 
+/*
+ * --image: what docker takes from the image's config.  Entrypoint, then
+ * the COMMAND given or else Cmd; Env before --env-file and -e; the
+ * WorkingDir and User unless -w and -u say otherwise.  0 or exit code.
+ */
+static int image_defaults(json_t *img, struct run_opts *o, char **cmd,
+			  char ***argvp)
+{
+	static char *args[MAX_LIST + 1];
+	json_t *cfg = json_object_get(img, "Config"), *v;
+	const char *s;
+	size_t i;
+	int n = 0;
+
+	json_array_foreach(json_object_get(cfg, "Entrypoint"), i, v)
+		if (n < MAX_LIST && json_string_value(v))
+			args[n++] = (char *)json_string_value(v);
+	if (cmd)
+		for (; *cmd && n < MAX_LIST; cmd++)
+			args[n++] = *cmd;
+	else
+		json_array_foreach(json_object_get(cfg, "Cmd"), i, v)
+			if (n < MAX_LIST && json_string_value(v))
+				args[n++] = (char *)json_string_value(v);
+	args[n] = NULL;
+	if (n == 0) {
+		rep_error("image %s has no Entrypoint or Cmd: give a COMMAND",
+			  o->image);
+		return MC_EXIT_RUNTIME;
+	}
+	*argvp = args;
+	json_array_foreach(json_object_get(cfg, "Env"), i, v)
+		if (o->nimage_env < MAX_LIST && json_string_value(v))
+			o->image_env[o->nimage_env++] = json_string_value(v);
+	s = json_string_value(json_object_get(cfg, "WorkingDir"));
+	if (!o->workdir && s && *s)
+		o->workdir = s;
+	s = json_string_value(json_object_get(cfg, "User"));
+	if (!o->user && s && *s)
+		o->user = s;
+	return 0;
+}
+
+/* The state first, then the root in it, then the checks against it. */
+static int configure_image(json_t *img, struct run_opts *o,
+			   struct mc_config *c, struct mc_state *st,
+			   char *idbuf, size_t idsize)
+{
+	static char root[PATH_MAX];
+	char why[256];
+	int ret;
+
+	if (state_create(o->name, st, why, sizeof(why)) < 0) {
+		rep_error("%s", why);
+		return MC_EXIT_RUNTIME;
+	}
+	if (imgrun_root(st, img, root, sizeof(root)) < 0) {
+		ret = MC_EXIT_RUNTIME;
+		goto out_remove;
+	}
+	c->rootfs = root;
+	ret = configure(o, c, idbuf, idsize);
+	if (ret == 0)
+		return 0;
+out_remove:
+	imgrun_release();
+	state_remove(st);
+	return ret;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
 	struct mc_config c = { .ns_flags = MC_NS_FLAGS };
 	char rootbuf[PATH_MAX], id[16], why[256];
+	json_t *img = NULL;
 	struct mc_state st;
 	int ret;
 
@@ -926,7 +1082,7 @@ static int cmd_run(int argc, char **argv)
 	if (ret)
 		return ret < 0 ? 0 : ret;
 	ret = split_args(argc, argv, &c.rootfs, &c.argv, rootbuf,
-			 sizeof(rootbuf));
+			 sizeof(rootbuf), o.image != NULL);
 	if (ret)
 		return ret;
 	ret = rootless(&o, &c);
@@ -936,12 +1092,23 @@ static int cmd_run(int argc, char **argv)
 		rep_error("%s", why);
 		return MC_EXIT_RUNTIME;
 	}
-	ret = configure(&o, &c, id, sizeof(id));
-	if (ret)
+	if (o.image) {
+		img = imgrun_prepare(o.image);
+		if (!img)
+			return MC_EXIT_RUNTIME;
+		ret = image_defaults(img, &o, c.argv, &c.argv);
+		if (!ret)
+			ret = configure_image(img, &o, &c, &st, id, sizeof(id));
+	} else {
+		ret = configure(&o, &c, id, sizeof(id));
+		if (!ret && state_create(o.name, &st, why, sizeof(why)) < 0) {
+			rep_error("%s", why);
+			ret = MC_EXIT_RUNTIME;
+		}
+	}
+	if (ret) {
+		json_decref(img);
 		return ret;
-	if (state_create(o.name, &st, why, sizeof(why)) < 0) {
-		rep_error("%s", why);
-		return MC_EXIT_RUNTIME;
 	}
 	c.state = &st;
 	c.log_fd = c.started_fd = -1;
@@ -953,11 +1120,14 @@ static int cmd_run(int argc, char **argv)
 		    !strcmp(env_get(&c.env, "HOSTNAME"), id))
 			env_put(&c.env, why, why + 64, sizeof(why) - 64);
 	}
-	record_config(&st, &c, o.seccomp);
-	rep_evidence("container %s: %s on %s", st.name, c.argv[0], c.rootfs);
+	record_config(&st, &c, o.seccomp, json_string_value(
+		json_object_get(img, "Id")));
+	rep_evidence("container %s: %s on %s", st.name, c.argv[0],
+		     o.image ? o.image : c.rootfs);
 	if (o.detach)
 		return detach(&c, o.rm);
 	ret = mc_run(&c);
+	imgrun_release();
 	if (o.rm)
 		state_remove(&st);
 	return ret;
@@ -969,6 +1139,8 @@ int main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "root", required_argument, NULL, 'r' },
+		{ "storage", required_argument, NULL, 's' },
+		{ "storage-driver", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -996,6 +1168,18 @@ int main(int argc, char **argv)
 						   "path");
 			state_set_root(optarg);
 			break;
+		case 's':
+			if (optarg[0] != '/')
+				return usage_error("--storage must be an "
+						   "absolute path");
+			imgrun_set_storage(optarg);
+			break;
+		case 'D':
+			if (imgrun_set_driver(optarg) < 0)
+				return usage_error("invalid storage driver "
+						   "'%s': overlay or vfs",
+						   optarg);
+			break;
 		case 'q':
 			rep_level = REP_QUIET;
 			break;
@@ -1016,7 +1200,14 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error("missing command: run, ps, wait, logs, "
-				   "stop, kill, rm or cleanup");
+				   "stop, kill, rm, cleanup or image");
+	set_image_helper();
+	if (!strcmp(argv[optind], "image")) {
+		if (state_root(rootfs, sizeof(rootfs)) < 0)
+			return MC_EXIT_RUNTIME;
+		imgrun_exec(argc - optind - 1, argv + optind + 1, rootfs);
+		return MC_EXIT_RUNTIME;
+	}
 	for (c = 0; c < (int)(sizeof(commands) / sizeof(commands[0])); c++)
 		if (!strcmp(argv[optind], commands[c].name))
 			return commands[c].fn(argc - optind, argv + optind);

@@ -8,9 +8,11 @@ set -euo pipefail
 
 packages_for() {
 	case "$1" in
-	build) echo gcc make libc6-dev pkg-config libcap-dev libseccomp-dev libjansson-dev ;;
+	build) echo gcc make libc6-dev pkg-config libcap-dev libseccomp-dev libjansson-dev \
+		libarchive-dev libssl-dev ;;
 	rootfs) echo busybox-static ;;
-	check) echo check bats util-linux shellcheck man-db expect jq file iproute2 nftables ;;
+	check) echo check bats util-linux shellcheck man-db expect jq file iproute2 nftables \
+		attr podman skopeo umoci zstd ;;
 	vm) echo qemu-system-x86 kmod busybox-static xz-utils zstd ;;
 	bench) echo util-linux time bc ;;
 	*)

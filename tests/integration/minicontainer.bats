@@ -588,3 +588,41 @@ mc_net() {
 	[[ "$output" == *"EXIT 0"* ]]
 	[[ "$output" == *"minicontainer:  2 clone3({.flags = CLONE_NEWNS"* ]]
 }
+
+# A one-layer OCI image layout made by hand: tar, gzip, sha256sum, jq.
+hand_made_image() {
+	local dir=$1 blob cfg man
+	mkdir -p "$dir/blobs/sha256"
+	tar -C "$ROOTFS" -czf "$dir/layer.tgz" .
+	blob=$(sha256sum <"$dir/layer.tgz" | cut -d' ' -f1)
+	mv "$dir/layer.tgz" "$dir/blobs/sha256/$blob"
+	jq -n --arg d "sha256:$(gzip -dc "$dir/blobs/sha256/$blob" | sha256sum | cut -d' ' -f1)" \
+		'{architecture: "amd64", os: "linux", config: {Cmd: ["sh", "-c", "echo $V"], Env: ["V=by-hand"]},
+		  rootfs: {type: "layers", diff_ids: [$d]}}' >"$dir/cfg"
+	cfg=$(sha256sum <"$dir/cfg" | cut -d' ' -f1)
+	mv "$dir/cfg" "$dir/blobs/sha256/$cfg"
+	jq -n --arg c "$cfg" --arg l "$blob" --argjson cs "$(stat -c %s "$dir/blobs/sha256/$cfg")" \
+		--argjson ls "$(stat -c %s "$dir/blobs/sha256/$blob")" \
+		'{schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json",
+		  config: {mediaType: "application/vnd.oci.image.config.v1+json", digest: ("sha256:" + $c), size: $cs},
+		  layers: [{mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: ("sha256:" + $l), size: $ls}]}' >"$dir/man"
+	man=$(sha256sum <"$dir/man" | cut -d' ' -f1)
+	jq -n --arg m "$man" --argjson s "$(stat -c %s "$dir/man")" \
+		'{schemaVersion: 2, manifests: [{mediaType: "application/vnd.oci.image.manifest.v1+json",
+		  digest: ("sha256:" + $m), size: $s, annotations: {"org.opencontainers.image.ref.name": "by-hand"}}]}' >"$dir/index.json"
+	mv "$dir/man" "$dir/blobs/sha256/$man"
+	echo '{"imageLayoutVersion": "1.0.0"}' >"$dir/oci-layout"
+}
+
+@test "minicontainer: run --image on a hand-made OCI layout, its root an overlay [vm]" {
+	hand_made_image "$SCRATCH/img"
+	run --separate-stderr "$MC" --storage "$SCRATCH/store" run --rm --image "$SCRATCH/img"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$output" = by-hand ]
+	run --separate-stderr "$MC" --storage "$SCRATCH/store" run --rm --image by-hand -- grep ' / / ' /proc/self/mountinfo
+	[[ "$output" == *" - overlay overlay "*"lowerdir=$SCRATCH/store/layers/"* ]]
+	# The same image, copied instead of stacked.
+	run --separate-stderr "$MC" --storage "$SCRATCH/store" --storage-driver vfs run --rm --image by-hand -- grep ' / / ' /proc/self/mountinfo
+	[[ "$output" != *overlay* ]]
+}

@@ -6,7 +6,8 @@ load helpers
 @test "shellcheck: scripts, the test runner, CI and helpers are clean" {
 	run shellcheck -x "$TOP"/scripts/*.sh "$TOP"/tests/*.sh \
 		"$TOP"/tests/vm/*.sh "$TOP/.ci/run" \
-		"$TOP"/tests/integration/*.bash "$TOP"/labs/doctor \
+		"$TOP"/tests/integration/*.bash "$TOP"/tests/integration/*.sh \
+		"$TOP"/labs/doctor \
 		"$TOP"/labs/*/lab "$TOP"/labs/*/check "$TOP"/labs/*/scratch-* \
 		"$TOP"/labs/lib/*.sh
 	[ "$status" -eq 0 ]

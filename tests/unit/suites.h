@@ -20,5 +20,6 @@ Suite *caps_suite(void);
 Suite *seccomp_suite(void);
 Suite *mcopts_suite(void);
 Suite *tty_suite(void);
+Suite *image_suite(void);
 
 #endif
