@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -15,6 +16,10 @@ int rep_level = REP_EVIDENCE;
 
 static const char *prog = "ctk";
 static FILE *out;
+static FILE *log_file;
+static int log_json;
+
+static void emit(const char *level, const char *msg);
 static struct rep_steps *steps;
 static void (*step_hook)(int n);
 
@@ -106,8 +111,8 @@ void rep_step(long result, const char *effect, const char *call_fmt, ...)
 		len += snprintf(line + len, sizeof(line) - len, " = %ld%s%s",
 				result, effect && *effect ? ": " : "",
 				effect ? effect : "");
-	if (!steps) {
-		fprintf(f, "%s: %s\n", prog, line);
+	if (!steps || log_json) {
+		emit("debug", line);
 		return;
 	}
 	/* One line, one write, in number order: see struct rep_steps. */
@@ -147,14 +152,56 @@ void rep_step_hook(void (*hook)(int n))
 	step_hook = hook;
 }
 
-/* "PROG: MESSAGE\n" */
-static void vline(const char *fmt, va_list ap)
+void rep_set_log(FILE *f, int json)
+{
+	log_file = f;
+	log_json = json;
+}
+
+/* {"level":"error","msg":"...","time":"2026-11-23T10:00:00Z"} */
+static void json_line(FILE *f, const char *level, const char *msg)
+{
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ",
+		 gmtime_r(&now, &tm));
+	fprintf(f, "{\"level\":\"%s\",\"msg\":", level);
+	rep_json_str(f, msg);
+	fprintf(f, ",\"time\":\"%s\"}\n", when);
+	fflush(f);
+}
+
+/*
+ * One message at a level: "PROG: MESSAGE" on the stream, unless JSON
+ * was asked for without a log file (then JSON there); and into the log
+ * file, if any, in its format (runc's --log and --log-format).
+ */
+static void emit(const char *level, const char *msg)
 {
 	FILE *f = stream();
 
-	fprintf(f, "%s: ", prog);
-	vfprintf(f, fmt, ap);
-	fputc('\n', f);
+	if (log_file) {
+		if (log_json)
+			json_line(log_file, level, msg);
+		else
+			fprintf(log_file, "%s: %s\n", prog, msg);
+		fflush(log_file);
+	}
+	if (log_json && !log_file)
+		json_line(f, level, msg);
+	else
+		fprintf(f, "%s: %s\n", prog, msg);
+}
+
+/* "PROG: MESSAGE\n" */
+static void vline(const char *level, const char *fmt, va_list ap)
+{
+	char msg[2048];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	emit(level, msg);
 }
 
 void rep_evidence(const char *fmt, ...)
@@ -164,7 +211,7 @@ void rep_evidence(const char *fmt, ...)
 	if (rep_level < REP_EVIDENCE)
 		return;
 	va_start(ap, fmt);
-	vline(fmt, ap);
+	vline("info", fmt, ap);
 	va_end(ap);
 }
 
@@ -173,22 +220,24 @@ void rep_error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vline(fmt, ap);
+	vline("error", fmt, ap);
 	va_end(ap);
 }
 
 static int vfail(const char *hint, const char *call_fmt, va_list ap)
 {
 	int err = errno;
-	char call[512];
-	FILE *f = stream();
+	char call[512], msg[1024];
 
 	vsnprintf(call, sizeof(call), call_fmt, ap);
-	fprintf(f, "%s: %s: %s\n", prog, call, strerror(err));
+	snprintf(msg, sizeof(msg), "%s: %s", call, strerror(err));
+	emit("error", msg);
 	if (!hint)
 		hint = rep_hint_for(call, err);
-	if (hint)
-		fprintf(f, "%s: hint: %s\n", prog, hint);
+	if (hint) {
+		snprintf(msg, sizeof(msg), "hint: %s", hint);
+		emit("info", msg);
+	}
 	errno = err;
 	return -1;
 }

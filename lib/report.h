@@ -30,6 +30,13 @@ void rep_step(long result, const char *effect, const char *call_fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /*
+ * runc's --log FILE and --log-format json: every message also goes to
+ * f (if not NULL) as "PROG: MSG", or as JSON lines {"level","msg",
+ * "time"} with json; json without f puts the JSON lines on the stream.
+ */
+void rep_set_log(FILE *f, int json);
+
+/*
  * The numbering of one trace.  Put it in shared memory and the
  * processes of one run count as one trace: taking a number and writing
  * the line happen under the lock, so the lines come out in number order
