@@ -318,6 +318,20 @@ out_rmdir_sub:
 	return -1;
 }
 
+void cg_close(struct cg_group *g)
+{
+	int i;
+
+	if (g->fd >= 0)
+		close(g->fd);
+	for (i = 0; i < CG1_COUNT; i++)
+		if (g->v1fd[i] >= 0)
+			close(g->v1fd[i]);
+	g->fd = -1;
+	for (i = 0; i < CG1_COUNT; i++)
+		g->v1fd[i] = -1;
+}
+
 int cg_open(struct cg_group *g, struct cg_host *h, const char *name)
 {
 	char path[PATH_MAX];

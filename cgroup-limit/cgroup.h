@@ -79,6 +79,9 @@ int cg_create(struct cg_group *g, struct cg_host *h, const char *name,
 /* Open an existing group of the toolkit's by name.  0 or -1 (ENOENT). */
 int cg_open(struct cg_group *g, struct cg_host *h, const char *name);
 
+/* Close the group's directory fds (cg_open's), leaving the group. */
+void cg_close(struct cg_group *g);
+
 /* Write each limit set in l, naming the file and value written. */
 int cg_apply(struct cg_group *g, const struct cg_limits *l);
 

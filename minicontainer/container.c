@@ -60,7 +60,7 @@ static __attribute__((noreturn)) void fail(int fd, int code)
 {
 	unsigned char c = (unsigned char)code;
 
-	if (write(fd, &c, 1) < 0) {
+	if (fd >= 0 && write(fd, &c, 1) < 0) {
 		/* The runtime is gone: nobody to tell. */
 	}
 	_exit(code);
@@ -161,6 +161,8 @@ static int drop_privileges(const struct mc_config *c)
 	/* Root keeps the container's set; anyone else keeps none. */
 	if (caps_set(u->uid == 0 ? c->caps : 0) < 0)
 		return -1;
+	if (c->keep_new_privs)
+		return 0;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return rep_fail("prctl(PR_SET_NO_NEW_PRIVS, 1)");
 	rep_step(0, "no execve can raise privileges again (setuid bits, "
@@ -169,11 +171,19 @@ static int drop_privileges(const struct mc_config *c)
 	return 0;
 }
 
+static int apply_seccomp(const struct mc_config *c)
+{
+	if ((c->seccomp_default && sc_apply_default() < 0) ||
+	    (c->seccomp && sc_apply(c->seccomp) < 0))
+		return -1;
+	return 0;
+}
+
 /* The command process: credentials, then execve.  Never returns. */
-static __attribute__((noreturn)) void command(const struct mc_config *c,
-					      int fd, int slave)
+void mc_command(const struct mc_config *c, int fd, int slave)
 {
 	sigset_t none;
+	unsigned first;
 	int code, null;
 
 	/* Back to ordinary signal handling for the command. */
@@ -194,21 +204,28 @@ static __attribute__((noreturn)) void command(const struct mc_config *c,
 	 * Only 0, 1, 2 and the status pipe may cross into the container; a
 	 * directory fd of the host's would be a way out of the root.  The
 	 * pipe goes to fd 3, close-on-exec, and everything above is closed.
+	 * (OCI: no pipe, and --preserve-fds N keeps 3 .. 3+N-1.)
 	 */
-	if (fd != 3) {
+	if (fd >= 0 && fd != 3) {
 		if (dup3(fd, 3, O_CLOEXEC) < 0)
 			fail(fd, MC_EXIT_RUNTIME);
 		fd = 3;
 	}
-	if (syscall(SYS_close_range, 4U, ~0U, 0) < 0)
+	first = (unsigned)(fd >= 0 ? 4 : 3 + c->preserve_fds);
+	if (syscall(SYS_close_range, first, ~0U, 0) < 0)
 		fail(fd, MC_EXIT_RUNTIME);
 	rep_step(0, "no file descriptor of the runtime's reaches the command",
-		 "close_range(4, ~0U, 0)");
-	if (enter_workdir(c->workdir) < 0 || drop_privileges(c) < 0)
+		 "close_range(%u, ~0U, 0)", first);
+	if (enter_workdir(c->workdir) < 0)
 		fail(fd, MC_EXIT_RUNTIME);
-	/* Last, so the filter need not allow what the steps above use. */
-	if ((c->seccomp_default && sc_apply_default() < 0) ||
-	    (c->seccomp && sc_apply(c->seccomp) < 0))
+	/*
+	 * The filter last, so it need not allow what the steps above use;
+	 * but without no_new_privs only CAP_SYS_ADMIN may load one, so
+	 * then it goes first, while the capability is still held.
+	 */
+	if ((c->keep_new_privs && apply_seccomp(c) < 0) ||
+	    drop_privileges(c) < 0 ||
+	    (!c->keep_new_privs && apply_seccomp(c) < 0))
 		fail(fd, MC_EXIT_RUNTIME);
 	environ = (char **)c->env.v;
 	rep_step(0, "the command replaces the runtime in this process",
@@ -325,7 +342,7 @@ static __attribute__((noreturn)) void container_init(
 	}
 	if (pid == 0) {
 		rep_await_steps(mark + 1);	/* the fork is narrated first */
-		command(c, fd, slave);
+		mc_command(c, fd, slave);
 	}
 	if (slave >= 0)
 		close(slave);
@@ -584,7 +601,8 @@ int mc_release(const struct mc_state *s)
 }
 
 /* The user namespace's maps, from outside (user_namespaces(7)). */
-static int write_maps(const struct mc_config *c, pid_t pid)
+int mc_write_maps(pid_t pid, const struct ns_idmap *uids,
+		  const struct ns_idmap *gids)
 {
 	char path[32];
 	int procfd, ret;
@@ -593,7 +611,7 @@ static int write_maps(const struct mc_config *c, pid_t pid)
 	procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (procfd < 0)
 		return rep_fail("open(\"%s\")", path);
-	ret = ns_idmap_write(procfd, pid, &c->uids, &c->gids,
+	ret = ns_idmap_write(procfd, pid, uids, gids,
 			     geteuid() ? NS_SETGROUPS_DENY :
 			     NS_SETGROUPS_DEFAULT);
 	close(procfd);
@@ -668,7 +686,7 @@ int mc_run(const struct mc_config *c)
 	close(go[0]);
 	p[1] = go[0] = -1;
 	if (state_set_running(c->state, pid) < 0 ||
-	    (c->userns && write_maps(c, pid) < 0) ||
+	    (c->userns && mc_write_maps(pid, &c->uids, &c->gids) < 0) ||
 	    (have_cg && cg_v2_fd(&g) < 0 && cg_enter(&g, pid) < 0) ||
 	    (c->net == MC_NET_BRIDGE &&
 	     (wire_bridge(c, pid) < 0 || publish_ports(c) < 0))) {
@@ -808,7 +826,7 @@ int mc_exec(const struct mc_config *c, pid_t init)
 			close(master);
 			close(sp[1]);
 		}
-		command(c, p[1], slave);
+		mc_command(c, p[1], slave);
 	}
 	close(p[1]);
 	if (c->tty) {

@@ -73,6 +73,9 @@ struct mc_config {
 	int log_fd;			/* -d: the command's stdout/stderr */
 	int started_fd;			/* -d: told 's' once the command runs,
 					 * or the exit code of a failed start */
+	int keep_new_privs;		/* OCI noNewPrivileges false: no
+					 * PR_SET_NO_NEW_PRIVS */
+	int preserve_fds;		/* OCI --preserve-fds: 3..3+N-1 kept */
 };
 
 /* The namespaces of every container: all but user and time. */
@@ -88,6 +91,16 @@ struct mc_config {
  */
 int mc_run(const struct mc_config *c);
 
+/*
+ * The command's own steps, in the process that becomes it: stdio (the
+ * pty slave, if >= 0), close every other fd, workdir, rlimits, the
+ * bounding set, groups and ids, capabilities, no_new_privs, seccomp,
+ * execve.  A failure is one reported line, its exit code written to fd
+ * (if >= 0), and _exit.  Never returns.
+ */
+__attribute__((noreturn)) void mc_command(const struct mc_config *c, int fd,
+					  int slave);
+
 /* Run c->argv in the running container whose init is init: its
  * cgroup, namespaces, then the command's credentials and filter.  The
  * exit code as mc_run(). */
@@ -96,6 +109,11 @@ int mc_exec(const struct mc_config *c, pid_t init);
 /* Undo every host resource the container's state records (its cgroup,
  * its NAT rules, a link left behind), newest first.  0 or -1. */
 int mc_release(const struct mc_state *s);
+
+/* Write pid's gid_map and uid_map (setgroups denied when not root).
+ * 0 or -1 (reported). */
+int mc_write_maps(pid_t pid, const struct ns_idmap *uids,
+		  const struct ns_idmap *gids);
 
 /* cg_detect() without its line of evidence.  0 or -1. */
 int mc_cg_detect(struct cg_host *h);

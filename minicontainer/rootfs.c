@@ -125,7 +125,7 @@ static int make_link(const char *target, const char *path)
 	return 0;
 }
 
-int rootfs_mount_dev(void)
+int rootfs_dev_nodes(void)
 {
 	static const char *const links[][2] = {
 		{ "pts/ptmx", "dev/ptmx" }, { "/proc/self/fd", "dev/fd" },
@@ -135,6 +135,17 @@ int rootfs_mount_dev(void)
 	};
 	size_t i;
 
+	for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++)
+		if (make_node(&dev_nodes[i]) < 0)
+			return -1;
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (make_link(links[i][0], links[i][1]) < 0)
+			return -1;
+	return 0;
+}
+
+int rootfs_mount_dev(void)
+{
 	if (mkdir_p("dev", 0755) < 0)
 		return -1;
 	/*
@@ -145,9 +156,6 @@ int rootfs_mount_dev(void)
 		     "mode=755,size=65536k", "MS_NOSUID | MS_STRICTATIME",
 		     "/dev is an empty tmpfs of the container's") < 0)
 		return -1;
-	for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++)
-		if (make_node(&dev_nodes[i]) < 0)
-			return -1;
 	/*
 	 * newinstance: a devpts of its own, so the container's ptys are
 	 * numbered from 0 and the host's are not listed; ptmxmode makes its
@@ -165,15 +173,22 @@ int rootfs_mount_dev(void)
 		     MS_NOEXEC, "mode=1777,size=65536k",
 		     "MS_NOSUID | MS_NODEV | MS_NOEXEC", "/dev/shm") < 0)
 		return -1;
-	if (mkdir_p("dev/mqueue", 0755) < 0 ||
-	    do_mount("mqueue", "dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV |
-		     MS_NOEXEC, NULL, "MS_NOSUID | MS_NODEV | MS_NOEXEC",
-		     "the IPC namespace's message queues") < 0)
+	if (mkdir_p("dev/mqueue", 0755) < 0)
 		return -1;
-	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++)
-		if (make_link(links[i][0], links[i][1]) < 0)
-			return -1;
-	return 0;
+	/* Only the owner of the IPC namespace may: an OCI config without
+	 * one of its own, in a user namespace, has no queues to show. */
+	if (mount("mqueue", "dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV |
+		  MS_NOEXEC, NULL) < 0) {
+		if (errno != EPERM)
+			return rep_fail("mount(\"mqueue\", \"dev/mqueue\")");
+		rep_step(-1, "not the owner of this IPC namespace: no queues",
+			 "mount(\"mqueue\", \"dev/mqueue\", \"mqueue\")");
+	} else {
+		rep_step(0, "the IPC namespace's message queues",
+			 "mount(\"mqueue\", \"dev/mqueue\", \"mqueue\", "
+			 "MS_NOSUID | MS_NODEV | MS_NOEXEC, \"\")");
+	}
+	return rootfs_dev_nodes();
 }
 
 int rootfs_mount_sys(void)
@@ -415,6 +430,54 @@ int rootfs_bind(const char *src, const char *dst, int ro)
 	rep_step(0, "read-only", "mount(NULL, \"%s\", NULL, MS_BIND | "
 		 "MS_REMOUNT | MS_RDONLY, NULL)", dst);
 	return 0;
+}
+
+int rootfs_mount_spec(const char *type, const char *src, const char *dst,
+		      unsigned long flags, const char *data,
+		      unsigned long propagation)
+{
+	char target[64];
+	struct stat st;
+	int fd, file = 0;
+
+	/* A bind of a file needs a file to mount on. */
+	if ((flags & MS_BIND) && stat(src, &st) == 0 && !S_ISDIR(st.st_mode))
+		file = 1;
+	fd = make_in_root(dst, file);
+	if (fd < 0)
+		return -1;
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+	if (mount(src, target, type, flags & ~(unsigned long)MS_REMOUNT,
+		  *data ? data : NULL) < 0) {
+		rep_fail("mount(\"%s\", \"%s\", \"%s\", %#lx, \"%s\")",
+			 src ? src : "", dst, type ? type : "", flags, data);
+		goto out_close;
+	}
+	rep_step(0, NULL, "mount(\"%s\", \"%s\", \"%s\", %#lx, \"%s\")",
+		 src ? src : "", dst, type ? type : "", flags, data);
+	/* A bind takes its flags (ro, nosuid, ...) only in a remount. */
+	if ((flags & MS_BIND) && (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV |
+					   MS_NOEXEC))) {
+		if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT |
+			  kept_flags(target) | (flags & (MS_RDONLY | MS_NOSUID |
+			  MS_NODEV | MS_NOEXEC)), NULL) < 0) {
+			rep_fail("mount(NULL, \"%s\", MS_BIND | MS_REMOUNT)",
+				 dst);
+			goto out_close;
+		}
+		rep_step(0, NULL, "mount(NULL, \"%s\", NULL, MS_BIND | "
+			 "MS_REMOUNT | %#lx, NULL)", dst, flags &
+			 (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
+	}
+	if (propagation && mount(NULL, target, NULL, propagation, NULL) < 0) {
+		rep_fail("mount(NULL, \"%s\", NULL, %#lx)", dst, propagation);
+		goto out_close;
+	}
+	close(fd);
+	return 0;
+out_close:
+	close(fd);
+	return -1;
 }
 
 int rootfs_tmpfs(const char *dst)

@@ -40,6 +40,19 @@ int rootfs_readonly(const char *const *paths);
  * image cannot send it outside); read-only if ro.  0 or -1 (reported). */
 int rootfs_bind(const char *src, const char *dst, int ro);
 
+/* The nodes (null zero full random urandom tty) and links (fd, stdin,
+ * stdout, stderr, ptmx) of every container's /dev, into the dev/
+ * already mounted.  0 or -1 (reported). */
+int rootfs_dev_nodes(void);
+
+/* One mount of an OCI config at dst inside the new root (made if
+ * missing, resolved in the root); flags MS_*; a bind's MS_RDONLY etc.
+ * applied by the remount they need; then propagation (MS_PRIVATE ...,
+ * or 0).  0 or -1 (reported). */
+int rootfs_mount_spec(const char *type, const char *src, const char *dst,
+		      unsigned long flags, const char *data,
+		      unsigned long propagation);
+
 /* A tmpfs at dst inside the new root (nosuid, nodev, noexec; 64 MiB).
  * 0 or -1 (reported). */
 int rootfs_tmpfs(const char *dst);

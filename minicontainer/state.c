@@ -386,8 +386,7 @@ int state_resources(const struct mc_state *s,
 	return ret;
 }
 
-/* Field 22 of /proc/PID/stat: the start time, in clock ticks. */
-static unsigned long long start_time(pid_t pid)
+unsigned long long state_start_time(pid_t pid)
 {
 	char path[64], buf[1024], *p;
 	unsigned long long t = 0;
@@ -422,7 +421,7 @@ int state_set_running(const struct mc_state *s, pid_t init)
 	 * start killed before this is dead to cleanup anyway.
 	 */
 	return state_write(s, "pids", "%d %llu %d", getpid(),
-			   start_time(getpid()), init);
+			   state_start_time(getpid()), init);
 }
 int state_monitor_alive(const struct mc_state *s)
 {
@@ -433,7 +432,7 @@ int state_monitor_alive(const struct mc_state *s)
 	if (state_read(s, "monitor", buf, sizeof(buf)) < 0 ||
 	    sscanf(buf, "%d %llu", &pid, &t) != 2 || pid <= 0)
 		return 0;
-	return start_time(pid) == t && t != 0;
+	return state_start_time(pid) == t && t != 0;
 }
 
 int state_list(int (*cb)(const struct mc_state *s, void *arg), void *arg)

@@ -22,6 +22,10 @@ struct mc_state {
 	char name[STATE_NAME_MAX + 1];
 };
 
+/* Field 22 of /proc/PID/stat: its start time in clock ticks (0 if it
+ * is gone), so that a reused PID is not taken for the process. */
+unsigned long long state_start_time(pid_t pid);
+
 /* Use dir as the state root (the global --root, as runc's). */
 void state_set_root(const char *dir);
 
