@@ -27,6 +27,7 @@ int main(void)
 	srunner_add_suite(sr, mcopts_suite());
 	srunner_add_suite(sr, tty_suite());
 	srunner_add_suite(sr, image_suite());
+	srunner_add_suite(sr, oci_suite());
 	srunner_set_tap(sr, "-");
 	srunner_run_all(sr, CK_SILENT);
 	failed = srunner_ntests_failed(sr);

@@ -21,5 +21,6 @@ Suite *seccomp_suite(void);
 Suite *mcopts_suite(void);
 Suite *tty_suite(void);
 Suite *image_suite(void);
+Suite *oci_suite(void);
 
 #endif
