@@ -60,6 +60,7 @@ minicontainer_SRC := ns-unshare/ns.c ns-unshare/idmap.c \
 		     minicontainer/selfexe.c minicontainer/init.c \
 		     minicontainer/tty.c minicontainer/container.c \
 		     minicontainer/lifecycle.c minicontainer/image-run.c \
+		     minicontainer/oci-config.c minicontainer/oci.c \
 		     minicontainer/main.c
 minicontainer_LIBS := -static -lcap -lseccomp -ljansson
 # Images: a program of its own, so that run never maps these libraries.
@@ -88,7 +89,8 @@ UNIT_MODS := chroot-demo/chroot.c pivot/pivot.c ns-unshare/ns.c \
 	     netns-veth/tc.c minicontainer/caps.c minicontainer/seccomp-filter.c \
 	     minicontainer/env.c minicontainer/options.c minicontainer/user.c \
 	     minicontainer/seccomp-default.c minicontainer/tty.c \
-	     minicontainer/image-oci.c minicontainer/image-layer.c
+	     minicontainer/image-oci.c minicontainer/image-layer.c \
+	     minicontainer/oci-config.c
 UNIT_INC := $(addprefix -I,$(sort $(dir $(UNIT_MODS))))
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
@@ -154,6 +156,10 @@ $(B)/tests/sys-probe: tests/probe/sys-probe.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(XCFLAGS) $(LDFLAGS) -static -o $@ $<
 
+$(B)/tests/console-recv: tests/probe/console-recv.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(XCFLAGS) $(LDFLAGS) -o $@ $<
+
 $(B)/tests/check_unit: $(UNIT_SRC:%.c=$(B)/obj/%.o) \
 		       $(UNIT_MODS:%.c=$(B)/obj/%.o) $(LIBCTK)
 	@mkdir -p $(dir $@)
@@ -172,7 +178,7 @@ demo: all rootfs
 
 check: deps-check
 	@$(MAKE) --no-print-directory WERROR=1 all rootfs $(B)/tests/check_unit \
-		$(B)/tests/sys-probe
+		$(B)/tests/sys-probe $(B)/tests/console-recv
 	@tests/run-tests.sh unit integration vm
 
 # The vm tier alone: the "[vm]" tests in a pure cgroup v2 QEMU guest.

@@ -28,6 +28,8 @@
 #include "lifecycle.h"
 #include "ns.h"
 #include "nat.h"
+#include "oci.h"
+#include "oci-config.h"
 #include "state.h"
 #include "options.h"
 #include "report.h"
@@ -95,7 +97,11 @@ static void usage(void)
 	       " %1$s [options] inspect [--json] NAME|ID\n"
 	       " %1$s [options] cleanup\n"
 	       " %1$s [options] image load FILE|DIR | ls | inspect IMAGE | "
-	       "rm IMAGE...\n\n"
+	       "rm IMAGE...\n"
+	       " %1$s [options] create|start|state|kill|delete|run|exec|list|"
+	       "ps|pause|resume|\n"
+	       "                     features ...  (the OCI runtime CLI, as "
+	       "runc's)\n\n"
 	       "A container runtime built from this toolkit's primitives.\n\n"
 	       "Commands:\n"
 	       " run                 start a container on ROOTFS (default: "
@@ -141,6 +147,13 @@ static void usage(void)
 	       "     --storage-driver overlay|vfs  stack an image's layers "
 	       "(overlayfs;\n"
 	       "                     default) or copy them per container\n"
+	       "     --log FILE      OCI: errors (and --debug lines) also to "
+	       "FILE\n"
+	       "     --log-format text|json  OCI: JSON lines {level, msg, "
+	       "time}\n"
+	       "     --debug         OCI: print every step, as --verbose\n"
+	       "     --systemd-cgroup  refused: cgroups are managed as "
+	       "cgroupfs\n"
 	       " -h, --help          display this help\n"
 	       " -V, --version       display version\n\n"
 	       "Exit status (as docker run): 125 minicontainer's own error, "
@@ -1141,6 +1154,10 @@ int main(int argc, char **argv)
 		{ "root", required_argument, NULL, 'r' },
 		{ "storage", required_argument, NULL, 's' },
 		{ "storage-driver", required_argument, NULL, 'D' },
+		{ "log", required_argument, NULL, 'L' },
+		{ "log-format", required_argument, NULL, 'F' },
+		{ "debug", no_argument, NULL, 'g' },
+		{ "systemd-cgroup", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -1155,8 +1172,9 @@ int main(int argc, char **argv)
 	};
 	static struct rep_steps first_steps;
 	struct rep_steps *shared;
+	const char *log_path = NULL;
+	int c, oci = 0, log_json = 0, systemd_cgroup = 0;
 	char rootfs[PATH_MAX];
-	int c;
 
 	rep_init(argv[0]);
 	/* Global options stop at the command ("+"). */
@@ -1167,6 +1185,26 @@ int main(int argc, char **argv)
 				return usage_error("--root must be an absolute "
 						   "path");
 			state_set_root(optarg);
+			oci_set_root(optarg);
+			break;
+		case 'L':
+			log_path = optarg;
+			oci = 1;
+			break;
+		case 'F':
+			if (strcmp(optarg, "json") && strcmp(optarg, "text"))
+				return usage_error("invalid --log-format '%s': "
+						   "text or json", optarg);
+			log_json = !strcmp(optarg, "json");
+			oci = 1;
+			break;
+		case 'g':
+			rep_level = REP_NARRATE;
+			oci = 1;
+			break;
+		case 'S':
+			systemd_cgroup = 1;
+			oci = 1;
 			break;
 		case 's':
 			if (optarg[0] != '/')
@@ -1191,6 +1229,7 @@ int main(int argc, char **argv)
 			return 0;
 		case 'V':
 			cli_print_version();
+			printf("spec: %s\n", OCI_VERSION);
 			return 0;
 		default:
 			fprintf(stderr, "Try '%s --help' for more "
@@ -1202,6 +1241,34 @@ int main(int argc, char **argv)
 		return usage_error("missing command: run, ps, wait, logs, "
 				   "stop, kill, rm, cleanup or image");
 	set_image_helper();
+	/* runc's globals: the log (file, format) first, so that every
+	 * error after this goes where the caller reads it. */
+	if (log_path || log_json) {
+		FILE *f = log_path ? fopen(log_path, "ae") : NULL;
+
+		if (log_path && !f)
+			return rep_fail("open(\"%s\")", log_path), 1;
+		rep_set_log(f, log_json);
+	}
+	if (systemd_cgroup) {
+		rep_error("--systemd-cgroup is not supported: minicontainer "
+			  "manages cgroups itself (cgroupfs)");
+		return 1;
+	}
+	if (!strcmp(argv[optind], "oci") && optind + 1 < argc) {
+		optind++;
+		oci = 1;
+	}
+	if (oci_is_command(argc - optind, argv + optind, oci)) {
+		/* The container's process is this binary until start: run
+		 * from a sealed copy, as run does (CVE-2019-5736). */
+		if ((!strcmp(argv[optind], "create") ||
+		     !strcmp(argv[optind], "run") ||
+		     !strcmp(argv[optind], "exec")) &&
+		    selfexe_protect(argv) < 0)
+			return 1;
+		return oci_main(argc - optind, argv + optind);
+	}
 	if (!strcmp(argv[optind], "image")) {
 		if (state_root(rootfs, sizeof(rootfs)) < 0)
 			return MC_EXIT_RUNTIME;
