@@ -236,9 +236,10 @@ status_of() {
 	bad "bundle $SCRATCH/none: no such file or directory" create --bundle "$SCRATCH/none" x
 	mkdir -p "$SCRATCH/empty"
 	bad "no such file or directory" create --bundle "$SCRATCH/empty" x
-	for field in ociVersion root process; do
+	# Each required field missing in turn: its JSON path is named.
+	for field in ociVersion root root.path process process.args process.cwd process.user process.user.uid; do
 		bundle "$SCRATCH/m-$field" "del(.$field)"
-		bad "$field" create --bundle "$SCRATCH/m-$field" x
+		bad "$field: missing" create --bundle "$SCRATCH/m-$field" x
 	done
 	bundle "$SCRATCH/args" '.process.args = "sh"'
 	bad "process.args" create --bundle "$SCRATCH/args" x
@@ -297,4 +298,46 @@ status_of() {
 	mv "$SCRATCH/h/c.json" "$SCRATCH/h/config.json"
 	run --separate-stderr oci run --bundle "$SCRATCH/h" h2
 	[ "$output" = "CapEff:	0000000000000000" ]
+}
+
+@test "oci: seccomp, sysctl, oomScoreAdj and --preserve-fds as the config and the caller say" {
+	bundle "$SCRATCH/b" '.process.args = ["sh", "-c", "mkdir /tmp/d 2>&1; cat /proc/sys/net/ipv4/ip_forward; cat /proc/self/oom_score_adj; echo to-fd3 >&3; ls /proc/self/fd | tr \"\\n\" \" \""] |
+		.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 1}]} |
+		.linux.sysctl = {"net.ipv4.ip_forward": "1"} |
+		.process.oomScoreAdj = 500'
+	host_forward=$(cat /proc/sys/net/ipv4/ip_forward)
+	run --separate-stderr oci run --preserve-fds 1 --bundle "$SCRATCH/b" s1 3>"$SCRATCH/fd3"
+	echo "$output $stderr"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *"Operation not permitted"* ]]
+	[ "${lines[1]}" = 1 ]
+	[ "${lines[2]}" = 500 ]
+	# fd 3 crossed, and nothing above it (ls's own directory fd aside).
+	[ "$(cat "$SCRATCH/fd3")" = to-fd3 ]
+	[ "${lines[3]}" = "0 1 2 3 4 " ]
+	[ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$host_forward" ]
+	# Control: no filter, no --preserve-fds.
+	bundle "$SCRATCH/c" '.process.args = ["sh", "-c", "mkdir /tmp/d && echo made; ls /proc/self/fd | tr \"\\n\" \" \""]'
+	run --separate-stderr oci run --bundle "$SCRATCH/c" s2 3>"$SCRATCH/fd3"
+	[ "${lines[0]}" = made ]
+	[ "${lines[1]}" = "0 1 2 3 " ]
+}
+
+@test "oci: linux.resources become the cgroup's limits; a namespace joined by path [vm]" {
+	unshare -n sleep 60 &
+	holder=$!
+	sleep 0.2
+	bundle "$SCRATCH/b" '.process.args = ["sleep", "60"] |
+		.linux.resources = {memory: {limit: 33554432}, pids: {limit: 20}} |
+		.linux.namespaces = [.linux.namespaces[] | if .type == "network" then .path = "/proc/'"$holder"'/ns/net" else . end]'
+	oci run -d --bundle "$SCRATCH/b" r1 </dev/null >/dev/null 2>&1
+	pid=$(oci state r1 | jq .pid)
+	[ "$(readlink "/proc/$pid/ns/net")" = "$(readlink "/proc/$holder/ns/net")" ]
+	mem=$(find /sys/fs/cgroup -path '*ctk/oci-r1/*' \( -name memory.max -o -name memory.limit_in_bytes \) | head -1)
+	[ "$(cat "$mem")" = 33554432 ]
+	[ "$(cat "$(find /sys/fs/cgroup -path '*ctk/oci-r1/pids.max' | head -1)")" = 20 ]
+	grep -qx "$pid" "$(dirname "$mem")/cgroup.procs"
+	oci delete --force r1
+	kill "$holder"
+	[ -z "$(find /sys/fs/cgroup -name 'oci-r1')" ]
 }
