@@ -60,7 +60,8 @@ minicontainer_SRC := ns-unshare/ns.c ns-unshare/idmap.c \
 		     minicontainer/selfexe.c minicontainer/init.c \
 		     minicontainer/tty.c minicontainer/container.c \
 		     minicontainer/lifecycle.c minicontainer/image-run.c \
-		     minicontainer/oci-config.c minicontainer/oci.c \
+		     minicontainer/oci-config.c minicontainer/oci-state.c \
+		     minicontainer/oci-create.c minicontainer/oci.c \
 		     minicontainer/main.c
 minicontainer_LIBS := -static -lcap -lseccomp -ljansson
 # Images: a program of its own, so that run never maps these libraries.
