@@ -186,8 +186,10 @@ child_of() {
 	run --separate-stderr env CTK_TNS_MARK="$mark" timens -t 4194304 true
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "timens: no process with PID 4194304" ]
-	# An exited process that nobody has reaped yet: a zombie.
-	bash -c 'sleep 0 & echo $! >"$0"; exec sleep 9872' "$SCRATCH/zombie" 3>&- &
+	# An exited process that nobody has reaped yet: a zombie.  Its
+	# child ends only once bash has become sleep (which never reaps):
+	# a child that ended first could be reaped by bash itself.
+	bash -c 'sleep 0.5 & echo $! >"$0"; exec sleep 9872' "$SCRATCH/zombie" 3>&- &
 	KILL_PIDS=$!
 	for _ in $(seq 50); do
 		zombie=$(cat "$SCRATCH/zombie" 2>/dev/null || true)
