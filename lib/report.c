@@ -195,6 +195,23 @@ static void emit(const char *level, const char *msg)
 		fprintf(f, "%s: %s\n", prog, msg);
 }
 
+void rep_log(const char *level, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (!log_file)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (log_json)
+		json_line(log_file, level, msg);
+	else
+		fprintf(log_file, "%s: %s\n", prog, msg);
+	fflush(log_file);
+}
+
 /* "PROG: MESSAGE\n" */
 static void vline(const char *level, const char *fmt, va_list ap)
 {

@@ -36,6 +36,11 @@ void rep_step(long result, const char *effect, const char *call_fmt, ...)
  */
 void rep_set_log(FILE *f, int json);
 
+/* A line for the log file alone (nothing if there is none): what the
+ * caller's log should show of a success. */
+void rep_log(const char *level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /*
  * The numbering of one trace.  Put it in shared memory and the
  * processes of one run count as one trace: taking a number and writing

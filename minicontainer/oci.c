@@ -183,6 +183,9 @@ static int cmd_create(int argc, char **argv)
 	if (ret || (ret = prepare(id, &o, &c, &st)))
 		return ret;
 	ret = oci_create(id, &c, &o, st) < 0 ? OCI_EXIT : 0;
+	if (!ret)
+		rep_log("info", "minicontainer created container %s: pid %d",
+			id, (int)oci_state_pid(st));
 	oci_config_free(&c);
 	json_decref(st);
 	return ret;
@@ -300,7 +303,21 @@ static int cmd_delete(int argc, char **argv)
 	else if (argc != 2)
 		return fail_line("delete: needs exactly one container ID");
 	id = argv[argc - 1];
-	if (oci_root_dir() < 0 || !(st = oci_load_state(id)))
+	if (oci_root_dir() < 0)
+		return OCI_EXIT;
+	/* --force on what is not there (an aborted create): done, as
+	 * runc answers the engines cleaning up after a failure. */
+	if (force && state_check_name(id, NULL, 0) == 0) {
+		char path[PATH_MAX + 64];
+
+		oci_path(id, "state.json", path, sizeof(path));
+		if (access(path, F_OK) < 0) {
+			oci_path(id, NULL, path, sizeof(path));
+			file_remove_tree_at(AT_FDCWD, path);
+			return 0;
+		}
+	}
+	if (!(st = oci_load_state(id)))
 		return OCI_EXIT;
 	status = oci_status(id, st);
 	if (strcmp(status, "stopped") && strcmp(status, "creating")) {

@@ -455,6 +455,13 @@ int rootfs_mount_spec(const char *type, const char *src, const char *dst,
 	}
 	rep_step(0, NULL, "mount(\"%s\", \"%s\", \"%s\", %#lx, \"%s\")",
 		 src ? src : "", dst, type ? type : "", flags, data);
+	/* The fd is the covered mount point: reopen to reach the new
+	 * mount, for the remount and the propagation below. */
+	close(fd);
+	fd = make_in_root(dst, file);
+	if (fd < 0)
+		return -1;
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
 	/* A bind takes its flags (ro, nosuid, ...) only in a remount. */
 	if ((flags & MS_BIND) && (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV |
 					   MS_NOEXEC))) {

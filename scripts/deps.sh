@@ -12,7 +12,7 @@ packages_for() {
 		libarchive-dev libssl-dev ;;
 	rootfs) echo busybox-static ;;
 	check) echo check bats util-linux shellcheck man-db expect jq file iproute2 nftables \
-		attr podman skopeo umoci zstd runc ;;
+		attr podman skopeo umoci zstd runc containerd ;;
 	vm) echo qemu-system-x86 kmod busybox-static xz-utils zstd ;;
 	bench) echo util-linux time bc ;;
 	*)

@@ -10,7 +10,11 @@ MC=minicontainer
 setup_file() {
 	IMAGES=$BATS_FILE_TMPDIR/images
 	export IMAGES
-	"$BATS_TEST_DIRNAME/mkimages.sh" "$ROOTFS" "$IMAGES"
+	# podman and skopeo write a blob cache in /var/lib/containers
+	# whatever they are told: give them a tmpfs of their own there.
+	unshare -m --propagation private bash -c 'mount -t tmpfs tmpfs /var/lib &&
+		mount -t tmpfs tmpfs /run && exec "$0" "$@"' \
+		"$BATS_TEST_DIRNAME/mkimages.sh" "$ROOTFS" "$IMAGES"
 }
 
 setup() {
