@@ -776,9 +776,10 @@ static int cmd_exec(int argc, char **argv)
 		cg_enter(&g, getpid());
 		cg_close(&g);
 	}
+	/* With CLONE_NEWTIME, the time namespace is for the children:
+	 * the process forked below reads the container's clocks. */
 	for (i = 0; i < c.nnamespaces; i++)
-		if (c.namespaces[i].type != CLONE_NEWTIME)
-			flags |= c.namespaces[i].type;
+		flags |= c.namespaces[i].type;
 	pidfd = (int)syscall(SYS_pidfd_open, oci_state_pid(st), 0);
 	if (pidfd < 0 || setns(pidfd, flags) < 0) {
 		rep_fail("setns(pidfd of %d, %s)", oci_state_pid(st),
@@ -851,6 +852,22 @@ int oci_main(int argc, char **argv)
 	return fail_line("unknown OCI command: %s", argv[0]);
 }
 
+/* Is id a container of the OCI root (made by create)? */
+static int known_id(const char *id)
+{
+	char path[PATH_MAX + 128];
+
+	if (state_check_name(id, NULL, 0) < 0)
+		return 0;
+	if (oci_root[0])
+		snprintf(path, sizeof(path), "%s/%s/state.json", oci_root, id);
+	else
+		snprintf(path, sizeof(path), "%s/minicontainer-oci/%s/state.json",
+			 geteuid() == 0 || !getenv("XDG_RUNTIME_DIR") ?
+			 "/run" : getenv("XDG_RUNTIME_DIR"), id);
+	return access(path, F_OK) == 0;
+}
+
 int oci_is_command(int argc, char **argv, int globals)
 {
 	static const char *const only[] = { "create", "start", "state",
@@ -876,11 +893,16 @@ int oci_is_command(int argc, char **argv, int globals)
 		if (!strcmp(a, "--bundle") || !strncmp(a, "--bundle=", 9) ||
 		    (!strcmp(argv[0], "run") && !strcmp(a, "-b")) ||
 		    !strcmp(a, "--process") || !strcmp(a, "--pid-file") ||
-		    !strcmp(a, "--console-socket") ||
+		    !strcmp(a, "--console-socket") || !strcmp(a, "--cwd") ||
+		    (!strcmp(argv[0], "exec") && !strcmp(a, "--detach")) ||
 		    (!strcmp(argv[0], "kill") && !strcmp(a, "--all")))
 			return 1;
-		if (a[0] != '-')
+		if (a[0] != '-') {
+			/* The first name: a container create made is OCI's. */
+			if (!positional && known_id(a))
+				return 1;
 			positional++;
+		}
 	}
 	/* kill ID SIGNAL (the native kill takes -s SIG NAME...). */
 	if (!strcmp(argv[0], "kill") && argc == 3 && argv[1][0] != '-' &&

@@ -21,10 +21,18 @@ setup_file() {
 setup() {
 	common_setup
 	export SCRATCH MC ROOTFS
+	LIBPOD_PARENT=$(find /sys/fs/cgroup -maxdepth 2 -name libpod_parent | wc -l)
 	BEFORE=$(host_dirs)
 }
 
 teardown() {
+	# With cgroup_manager = "cgroupfs" conmon puts itself in
+	# libpod_parent/conmon, which podman never removes: ours to remove
+	# if it was not there before.
+	if [ "$LIBPOD_PARENT" -eq 0 ]; then
+		find /sys/fs/cgroup -depth -path '*/libpod_parent*' -type d \
+			-exec rmdir {} \; 2>/dev/null || true
+	fi
 	[ "$(host_dirs)" = "$BEFORE" ]
 	common_teardown
 }
@@ -34,6 +42,7 @@ host_dirs() {
 	find /var/lib/containers /etc/containers /run/containerd 2>/dev/null | sort
 	mount_table | md5sum
 	find /sys/fs/cgroup -name 'oci-*' 2>/dev/null | wc -l
+	find /sys/fs/cgroup -maxdepth 2 -name libpod_parent | wc -l
 }
 
 # Run bash code in a private mount namespace whose /var/lib and /run are

@@ -191,7 +191,8 @@ status_of() {
 }
 
 @test "oci: exec --process into a running container, with a pid file, detached or not" {
-	bundle "$SCRATCH/b" '.process.args = ["sleep", "60"]'
+	bundle "$SCRATCH/b" '.process.args = ["sleep", "60"] | .linux.namespaces += [{"type": "time"}] |
+		.linux.timeOffsets = {"boottime": {"secs": 864000, "nanosecs": 0}}'
 	oci run -d --bundle "$SCRATCH/b" t8 </dev/null >/dev/null 2>&1
 	jq -n '{args: ["sh", "-c", "echo $$ $FOO; hostname; exit 3"], env: ["FOO=bar", "PATH=/bin"], cwd: "/tmp", user: {uid: 0, gid: 0}}' >"$SCRATCH/proc.json"
 	run oci exec --process "$SCRATCH/proc.json" --pid-file "$SCRATCH/epid" t8
@@ -202,6 +203,11 @@ status_of() {
 	[ "${lines[0]% bar}" != 1 ]
 	[ "${lines[1]}" = runc ]
 	[[ "$(cat "$SCRATCH/epid")" =~ ^[0-9]+$ ]]
+	# "exec ID CMD": read as runc's because ID is a container create
+	# made; the process is in the container's time namespace too.
+	run --separate-stderr oci exec t8 cut -d. -f1 /proc/uptime
+	[ "$status" -eq 0 ]
+	[ "$output" -ge 864000 ]
 	# Args on the command line; --detach returns at once.
 	oci exec --detach --pid-file "$SCRATCH/dpid" t8 sleep 30
 	dpid=$(cat "$SCRATCH/dpid")
