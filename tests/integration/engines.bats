@@ -20,7 +20,7 @@ setup_file() {
 
 setup() {
 	common_setup
-	export SCRATCH MC ROOTFS
+	export SCRATCH MC ROOTFS TESTS=$BATS_TEST_DIRNAME
 	LIBPOD_PARENT=$(find /sys/fs/cgroup -maxdepth 2 -name libpod_parent | wc -l)
 	BEFORE=$(host_dirs)
 }
@@ -55,28 +55,8 @@ engine() {
 		set -euo pipefail
 		mount -t tmpfs tmpfs /var/lib
 		mount -t tmpfs tmpfs /run
-		export P=$SCRATCH/p
-		mkdir -p "$P/tmp" "$P/net"
-		cat >"$P/containers.conf" <<-EOF
-			[containers]
-			default_ulimits = []
-			[engine]
-			cgroup_manager = "cgroupfs"
-			events_logger = "file"
-			events_logfile_path = "$P/events.log"
-			tmp_dir = "$P/tmp"
-			runtime_supports_json = ["minicontainer", "crun", "runc"]
-			[engine.runtimes]
-			minicontainer = ["$MC"]
-			[network]
-			network_backend = "cni"
-			network_config_dir = "$P/net"
-		EOF
-		printf "[storage]\ndriver = \"vfs\"\ngraphroot = \"%s\"\nrunroot = \"%s\"\n" "$P/root" "$P/run" >"$P/storage.conf"
-		export CONTAINERS_CONF=$P/containers.conf CONTAINERS_STORAGE_CONF=$P/storage.conf TMPDIR=$P/tmp
-		pm() {
-			podman --root "$P/root" --runroot "$P/run" --runtime minicontainer "$@"
-		}
+		export PM_RUNTIME=minicontainer
+		. "$TESTS/podman-env.sh"
 		tar -C "$ROOTFS" -c . | pm import - localhost/bb:1 >/dev/null
 		'"$1"
 }

@@ -14,7 +14,7 @@ MC=$BIN/minicontainer
 
 setup() {
 	common_setup
-	export SCRATCH MC ROOTFS CHECK
+	export SCRATCH MC ROOTFS CHECK TESTS=$BATS_TEST_DIRNAME
 	BEFORE=$(leftovers)
 }
 
@@ -42,28 +42,7 @@ engine() {
 		set -euo pipefail
 		mount -t tmpfs tmpfs /var/lib
 		mount -t tmpfs tmpfs /run
-		export P=$SCRATCH/p
-		mkdir -p "$P/tmp" "$P/net"
-		rsj="runtime_supports_json = [\"minicontainer\", \"crun\", \"runc\"]"
-		rsj=${NOJSON:-$rsj}
-		cat >"$P/containers.conf" <<-EOF
-			[containers]
-			default_ulimits = []
-			[engine]
-			cgroup_manager = "cgroupfs"
-			events_logger = "file"
-			events_logfile_path = "$P/events.log"
-			tmp_dir = "$P/tmp"
-			$rsj
-			[engine.runtimes]
-			minicontainer = ["$MC"]
-			[network]
-			network_backend = "cni"
-			network_config_dir = "$P/net"
-		EOF
-		printf "[storage]\ndriver = \"vfs\"\ngraphroot = \"%s\"\nrunroot = \"%s\"\n" "$P/root" "$P/run" >"$P/storage.conf"
-		export CONTAINERS_CONF=$P/containers.conf CONTAINERS_STORAGE_CONF=$P/storage.conf TMPDIR=$P/tmp
-		pm() { podman --root "$P/root" --runroot "$P/run" "$@"; }
+		. "$TESTS/podman-env.sh"
 		ck() { local rc=0; "$CHECK" "$@" || rc=$?; echo "status $rc"; }
 		trap "pm rm -f -t 0 lab21 >/dev/null 2>&1 || true" EXIT
 		tar -C "$ROOTFS" -c . | pm import - localhost/lab21:1 >/dev/null 2>&1
