@@ -208,7 +208,7 @@ bench: all rootfs
 lint:
 	shellcheck -x scripts/*.sh tests/*.sh tests/vm/*.sh tests/integration/*.sh \
 		.ci/run bench/*.sh \
-		labs/doctor labs/*/lab \
+		labs/doctor labs/labs labs/*/lab \
 		labs/*/check labs/lib/*.sh
 
 clean:

@@ -7,7 +7,7 @@ load helpers
 	run shellcheck -x "$TOP"/scripts/*.sh "$TOP"/tests/*.sh \
 		"$TOP"/tests/vm/*.sh "$TOP/.ci/run" \
 		"$TOP"/tests/integration/*.bash "$TOP"/tests/integration/*.sh \
-		"$TOP"/labs/doctor \
+		"$TOP"/labs/doctor "$TOP"/labs/labs \
 		"$TOP"/labs/*/lab "$TOP"/labs/*/check "$TOP"/labs/*/scratch-* \
 		"$TOP"/labs/lib/*.sh
 	[ "$status" -eq 0 ]
