@@ -21,18 +21,12 @@ setup_file() {
 setup() {
 	common_setup
 	export SCRATCH MC ROOTFS TESTS=$BATS_TEST_DIRNAME
-	LIBPOD_PARENT=$(find /sys/fs/cgroup -maxdepth 2 -name libpod_parent | wc -l)
+	libpod_parent_mark
 	BEFORE=$(host_dirs)
 }
 
 teardown() {
-	# With cgroup_manager = "cgroupfs" conmon puts itself in
-	# libpod_parent/conmon, which podman never removes: ours to remove
-	# if it was not there before.
-	if [ "$LIBPOD_PARENT" -eq 0 ]; then
-		find /sys/fs/cgroup -depth -path '*/libpod_parent*' -type d \
-			-exec rmdir {} \; 2>/dev/null || true
-	fi
+	libpod_parent_cleanup
 	[ "$(host_dirs)" = "$BEFORE" ]
 	common_teardown
 }

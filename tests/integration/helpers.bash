@@ -180,3 +180,16 @@ assert_net_lab_interrupted() {
 		[ "$(readlink "$f" 2>/dev/null)" != "$labnet" ]
 	done
 }
+
+# With cgroup_manager = "cgroupfs", podman's conmon puts itself in the
+# cgroup libpod_parent/conmon and nobody removes it: a test that runs
+# podman notes whether it was there (libpod_parent_mark, in setup) and
+# removes it after if it was not (libpod_parent_cleanup, in teardown).
+libpod_parent_mark() {
+	LIBPOD_PARENT=$(find /sys/fs/cgroup -maxdepth 2 -name libpod_parent | wc -l)
+}
+libpod_parent_cleanup() {
+	[ "${LIBPOD_PARENT:-1}" -eq 0 ] || return 0
+	find /sys/fs/cgroup -depth -path '*/libpod_parent*' -type d \
+		-exec rmdir {} \; 2>/dev/null || true
+}

@@ -15,10 +15,12 @@ MC=$BIN/minicontainer
 setup() {
 	common_setup
 	export SCRATCH MC ROOTFS CHECK TESTS=$BATS_TEST_DIRNAME
+	libpod_parent_mark
 	BEFORE=$(leftovers)
 }
 
 teardown() {
+	libpod_parent_cleanup
 	[ "$(leftovers)" = "$BEFORE" ]
 	common_teardown
 }
@@ -29,7 +31,8 @@ leftovers() {
 	find /var/lib/containers /etc/containers /run/containerd /run/runc \
 		/run/minicontainer-oci 2>/dev/null | sort
 	mount_table | md5sum
-	find /sys/fs/cgroup -name 'oci-*' -o -name 'lab21*' -o -name 'libpod-*' 2>/dev/null | sort
+	find /sys/fs/cgroup -name 'oci-*' -o -name 'lab21*' -o -name 'libpod-*' \
+		-o -name libpod_parent 2>/dev/null | sort
 	pgrep -f -x 'sleep 300' -P 1 | wc -l
 	pgrep -f "$SCRATCH/cd/c.sock" | wc -l
 }
