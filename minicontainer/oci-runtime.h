@@ -24,6 +24,10 @@ struct oci_create_opts {
 	int preserve_fds;
 };
 
+/* The state root, unless --root gave one: /run/minicontainer-oci, or
+ * $XDG_RUNTIME_DIR/minicontainer-oci when not root.  Makes nothing. */
+void oci_root_default(void);
+
 /* The state root, made (0700) if missing.  0 or -1 (reported). */
 int oci_root_dir(void);
 

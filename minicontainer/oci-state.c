@@ -64,14 +64,20 @@ static const char *const hook_names[] = {
 
 
 /* The state root: --root, else /run/minicontainer-oci (made 0700). */
-int oci_root_dir(void)
+void oci_root_default(void)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	char buf[PATH_MAX], *p;
 
 	if (!oci_root[0])
 		snprintf(oci_root, sizeof(oci_root), "%s/minicontainer-oci",
 			 geteuid() == 0 || !xdg || !*xdg ? "/run" : xdg);
+}
+
+int oci_root_dir(void)
+{
+	char buf[PATH_MAX], *p;
+
+	oci_root_default();
 	snprintf(buf, sizeof(buf), "%s", oci_root);
 	for (p = buf + 1; *p; p++)
 		if (*p == '/') {

@@ -222,24 +222,41 @@ static int release(const char *id, json_t *st)
 	return 0;
 }
 
-static int poststart(const char *id, json_t *st)
+/* The config create kept (ROOT/ID/config.json), parsed: hooks and exec
+ * use it even if the bundle changed since.  0, or -1 with why. */
+static int stored_config(const char *id, json_t *st, struct oci_config *c,
+			 char *why, size_t size)
 {
-	struct oci_config c;
-	char why[512], path[PATH_MAX + 64], *state;
+	char path[PATH_MAX + 64];
 	json_t *doc;
 
 	oci_path(id, "config.json", path, sizeof(path));
 	doc = json_load_file(path, 0, NULL);
-	if (!doc || oci_config_parse(doc, json_string_value(json_object_get(
-		st, "bundle")), &c, why, sizeof(why)) < 0) {
-		json_decref(doc);
-		return 0;
+	if (!doc) {
+		snprintf(why, size, "unreadable");
+		return -1;
 	}
-	state = oci_hook_state(id, st, "running");
-	oci_run_hooks(&c, OCI_HOOK_POSTSTART, state ? state : "{}");
+	if (oci_config_parse(doc, json_string_value(json_object_get(
+		st, "bundle")), c, why, size) < 0) {
+		json_decref(doc);
+		return -1;
+	}
+	return 0;
+}
+
+/* poststart or poststop: they only warn, so a failure here is none. */
+static void stored_hooks(const char *id, json_t *st, enum oci_hook_kind kind,
+			 const char *status)
+{
+	struct oci_config c;
+	char why[512], *state;
+
+	if (stored_config(id, st, &c, why, sizeof(why)) < 0)
+		return;
+	state = oci_hook_state(id, st, status);
+	oci_run_hooks(&c, kind, state ? state : "{}");
 	free(state);
 	oci_config_free(&c);
-	return 0;
 }
 
 static int cmd_start(int argc, char **argv)
@@ -259,29 +276,13 @@ static int cmd_start(int argc, char **argv)
 				 "cannot start a container that has stopped" :
 				 "cannot start an already running container");
 	}
-	ret = release(argv[1], st) < 0 ? OCI_EXIT : poststart(argv[1], st);
+	ret = OCI_EXIT;
+	if (release(argv[1], st) == 0) {
+		stored_hooks(argv[1], st, OCI_HOOK_POSTSTART, "running");
+		ret = 0;
+	}
 	json_decref(st);
 	return ret;
-}
-
-/* delete: the poststop hooks from the config kept at create. */
-static void poststop(const char *id, json_t *st)
-{
-	struct oci_config c;
-	char why[512], path[PATH_MAX + 64], *state;
-	json_t *doc;
-
-	oci_path(id, "config.json", path, sizeof(path));
-	doc = json_load_file(path, 0, NULL);
-	if (!doc || oci_config_parse(doc, json_string_value(json_object_get(
-		st, "bundle")), &c, why, sizeof(why)) < 0) {
-		json_decref(doc);
-		return;
-	}
-	state = oci_hook_state(id, st, "stopped");
-	oci_run_hooks(&c, OCI_HOOK_POSTSTOP, state ? state : "{}");
-	free(state);
-	oci_config_free(&c);
 }
 
 static int wait_gone(json_t *st, int tenths)
@@ -333,7 +334,7 @@ static int cmd_delete(int argc, char **argv)
 					 "end after SIGKILL", id);
 		}
 	}
-	poststop(id, st);
+	stored_hooks(id, st, OCI_HOOK_POSTSTOP, "stopped");
 	oci_remove(id, st);
 	json_decref(st);
 	return 0;
@@ -364,14 +365,14 @@ static int cmd_run(int argc, char **argv)
 		ret = OCI_EXIT;
 		goto out;
 	}
-	poststart(id, st);
+	stored_hooks(id, st, OCI_HOOK_POSTSTART, "running");
 	if (detach)
 		goto out;
 	/* Foreground: the process is our child; its status is ours. */
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	ret = cli_exit_status(status);
-	poststop(id, st);
+	stored_hooks(id, st, OCI_HOOK_POSTSTOP, "stopped");
 	oci_remove(id, st);
 out:
 	oci_config_free(&c);
@@ -728,11 +729,11 @@ static int cmd_exec(int argc, char **argv)
 	struct oci_config c;
 	struct cg_host h;
 	struct cg_group g;
-	char path[PATH_MAX + 64], why[512], names[256];
+	char why[512], names[256];
 	int ret, i, flags = 0, pidfd, console = -1, master, slave = -1;
 	int piddir = -1;
 	const char *id, *pidbase = NULL;
-	json_t *st, *doc;
+	json_t *st;
 	pid_t pid;
 
 	ret = parse_exec(argc, argv, &o);
@@ -746,13 +747,9 @@ static int cmd_exec(int argc, char **argv)
 		return fail_line("cannot exec in a container that is not "
 				 "running: container not running");
 	}
-	oci_path(id, "config.json", path, sizeof(path));
-	doc = json_load_file(path, 0, NULL);
-	if (!doc || oci_config_parse(doc, json_string_value(json_object_get(
-		st, "bundle")), &c, why, sizeof(why)) < 0) {
+	if (stored_config(id, st, &c, why, sizeof(why)) < 0) {
 		json_decref(st);
-		return fail_line("container %s: its config: %s", id,
-				 doc ? why : "unreadable");
+		return fail_line("container %s: its config: %s", id, why);
 	}
 	ret = exec_process(&o, argv + optind + 1, &c, &p);
 	if (ret)
@@ -859,12 +856,8 @@ static int known_id(const char *id)
 
 	if (state_check_name(id, NULL, 0) < 0)
 		return 0;
-	if (oci_root[0])
-		snprintf(path, sizeof(path), "%s/%s/state.json", oci_root, id);
-	else
-		snprintf(path, sizeof(path), "%s/minicontainer-oci/%s/state.json",
-			 geteuid() == 0 || !getenv("XDG_RUNTIME_DIR") ?
-			 "/run" : getenv("XDG_RUNTIME_DIR"), id);
+	oci_root_default();
+	oci_path(id, "state.json", path, sizeof(path));
 	return access(path, F_OK) == 0;
 }
 
