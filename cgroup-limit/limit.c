@@ -184,6 +184,7 @@ int cg_parse_cpulist(const char *s, long max)
 
 		if (!isdigit((unsigned char)*p))
 			goto bad;
+		errno = 0;
 		a = strtoul(p, &end, 10);
 		b = a;
 		if (*end == '-') {
@@ -193,7 +194,9 @@ int cg_parse_cpulist(const char *s, long max)
 		}
 		if (b < a)
 			goto bad;
-		if ((long)b >= max) {
+		/* Past ULONG_MAX, strtoul says ERANGE and the number it
+		 * gives, cast to long, would pass as -1. */
+		if (errno == ERANGE || max <= 0 || b >= (unsigned long)max) {
 			errno = ERANGE;
 			return -1;
 		}

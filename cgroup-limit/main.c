@@ -361,38 +361,47 @@ static int workload_path(char *out, size_t size)
 	return access(out, X_OK);
 }
 
-static int demo(struct cg_host *h, struct opts *o)
+/* The demos: a workload (cg-workload's arguments) run twice, without
+ * and then with one limit. */
+static const struct demo {
+	const char *name;
+	const char *args[4];	/* after cg-workload */
+	const char *what;	/* the limit, as the option a user would give */
+	struct cg_limits limit;
+} demos[] = {
+	{ "oom", { "hog", "64M" }, "--memory 32M",
+	  { .memory = 32ULL << 20 } },
+	{ "fork-bomb", { "fork-bomb", "200", "3" }, "--pids 20",
+	  { .pids = 20 } },
+	{ "cpu", { "spin", "2" }, "--cpus 0.2",
+	  { .cpu_quota = CPU_PERIOD_US / 5, .cpu_period = CPU_PERIOD_US } },
+};
+
+static const struct demo *find_demo(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(demos) / sizeof(demos[0]); i++)
+		if (!strcmp(demos[i].name, name))
+			return &demos[i];
+	return NULL;
+}
+
+static int demo(struct cg_host *h, struct opts *o, const struct demo *d)
 {
 	char wl[PATH_MAX];
-	char *hog[] = { wl, "hog", "64M", NULL };
-	char *bomb[] = { wl, "fork-bomb", "200", "3", NULL };
-	char *spin[] = { wl, "spin", "2", NULL };
-	char **cmd;
-	struct cg_limits limit = { 0 };
-	const char *what;
+	char *cmd[6] = { wl };
+	struct cg_limits limit = d->limit;
+	const char *what = d->what;
 	int ret;
+	size_t i;
 
 	if (workload_path(wl, sizeof(wl)) < 0) {
 		rep_error("cg-workload is missing beside %s", rep_prog());
 		return 1;
 	}
-	if (!strcmp(o->demo, "oom")) {
-		cmd = hog;
-		limit.memory = 32ULL << 20;
-		what = "--memory 32M";
-	} else if (!strcmp(o->demo, "fork-bomb")) {
-		cmd = bomb;
-		limit.pids = 20;
-		what = "--pids 20";
-	} else if (!strcmp(o->demo, "cpu")) {
-		cmd = spin;
-		limit.cpu_quota = CPU_PERIOD_US / 5;
-		limit.cpu_period = CPU_PERIOD_US;
-		what = "--cpus 0.2";
-	} else {
-		return cli_usage_error("unknown demo '%s': oom, fork-bomb or cpu",
-				       o->demo);
-	}
+	for (i = 0; i < 4 && d->args[i]; i++)
+		cmd[i + 1] = (char *)d->args[i];
 	rep_evidence("demo %s, control run: no limit", o->demo);
 	snprintf(o->name, sizeof(o->name), "demo-%s-control", o->demo);
 	ret = run(h, o, cmd);
@@ -413,6 +422,7 @@ int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	struct cg_host host;
+	const struct demo *d = NULL;
 	struct cg_group g;
 	int ret;
 
@@ -424,10 +434,25 @@ int main(int argc, char **argv)
 		return cli_usage_error("no command given");
 	if ((o.action || o.demo) && optind < argc)
 		return cli_usage_error("unexpected argument: %s", argv[optind]);
+	/* A program that cannot run makes no group. */
+	if (!o.action && !o.demo) {
+		ret = cli_check_program(NULL, argv[optind]);
+		if (ret)
+			return ret;
+	}
+	if (o.demo && !(d = find_demo(o.demo)))
+		return cli_usage_error("unknown demo '%s': oom, fork-bomb or cpu",
+				       o.demo);
+	/* Which hierarchy this host has is news when groups are made or
+	 * listed, not when one is frozen or killed. */
+	ret = rep_level;
+	if (o.action && o.action != OPT_LIST && rep_level < REP_NARRATE)
+		rep_level = REP_QUIET;
 	if (cg_detect(&host) < 0)
 		return 1;
+	rep_level = ret;
 	if (o.demo)
-		return demo(&host, &o);
+		return demo(&host, &o, d);
 	switch (o.action) {
 	case OPT_LIST:
 		return cg_list(&host, stdout) < 0;

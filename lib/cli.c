@@ -354,3 +354,21 @@ out_close:
 	}
 	return ret;
 }
+
+int cli_check_program(const char *root, const char *cmd)
+{
+	const char *path = getenv("PATH");
+	char exe[PATH_MAX];
+	int err;
+
+	if (!root && strchr(cmd, '/') && *cmd != '/')
+		return 0;
+	if (cli_resolve_in_root_path(root ? root : "/", cmd,
+				     path && *path ? path : CLI_DEFAULT_PATH,
+				     exe, sizeof(exe)) == 0)
+		return 0;
+	err = errno;
+	rep_error("%s: %s", cmd, err == ENOENT ? "command not found" :
+						 "not executable");
+	return cli_exec_failure_code(err);
+}

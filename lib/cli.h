@@ -13,6 +13,15 @@
 #define CTK_NAME	"ctk"
 #ifndef CTK_VERSION
 #define CTK_VERSION	"0.1.0"
+/*
+ * Find the program before anything is changed, as execvp(3) will see it
+ * after entering root (NULL: the host's /), along $PATH or
+ * CLI_DEFAULT_PATH.  A relative name with a '/' is left to execvp when
+ * there is no root (it is relative to the working directory).  0, or after
+ * one line ("CMD: command not found") 127 or 126.
+ */
+int cli_check_program(const char *root, const char *cmd);
+
 #endif
 
 /* Exit codes (STYLE.md): the command's own status passes through. */
@@ -118,5 +127,14 @@ int cli_resolve_in_root(const char *root, const char *cmd, char *out,
 /* As cli_resolve_in_root(), searching the colon-separated list path. */
 int cli_resolve_in_root_path(const char *root, const char *cmd,
 			     const char *path, char *out, size_t size);
+
+/*
+ * Find the program before anything is changed, as execvp(3) will see it
+ * after entering root (NULL: the host's /), along $PATH or
+ * CLI_DEFAULT_PATH.  A relative name with a '/' is left to execvp when
+ * there is no root (it is relative to the working directory).  0, or after
+ * one line ("CMD: command not found") 127 or 126.
+ */
+int cli_check_program(const char *root, const char *cmd);
 
 #endif

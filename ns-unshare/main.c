@@ -350,24 +350,9 @@ static int self_maps(struct opts *o)
 /* Check the program and directories before any namespace exists. */
 static int check_target(const struct opts *o, char **cmd)
 {
-	char exe[PATH_MAX];
-	const char *path = getenv("PATH");
-
 	if (o->root && cli_check_root_dir(o->root) < 0)
 		return 1;
-	if (strchr(cmd[0], '/') && cmd[0][0] != '/' && !o->root)
-		return 0;	/* relative to the working directory: execvp */
-	if (cli_resolve_in_root_path(o->root ? o->root : "/", cmd[0],
-				     path && *path ? path : CLI_DEFAULT_PATH,
-				     exe, sizeof(exe)) < 0) {
-		int err = errno;
-
-		rep_error("%s: %s", cmd[0],
-			  err == ENOENT ? "command not found" :
-					  "not executable");
-		return cli_exec_failure_code(err);
-	}
-	return 0;
+	return cli_check_program(o->root, cmd[0]);
 }
 
 /* In the process that will run the program: root, cwd, /proc, evidence. */

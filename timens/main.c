@@ -167,25 +167,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	return CLI_CONTINUE;
 }
 
-/* Find the program before any namespace exists: 127 or 126 if not. */
-static int check_program(const char *cmd)
-{
-	const char *path = getenv("PATH");
-	char exe[PATH_MAX];
-	int err;
-
-	/* "./x" is relative to the working directory, "x" is searched. */
-	if (cli_resolve_in_root_path(strchr(cmd, '/') && *cmd != '/' ? "." :
-				     "/", cmd,
-				     path && *path ? path : CLI_DEFAULT_PATH,
-				     exe, sizeof(exe)) == 0)
-		return 0;
-	err = errno;
-	rep_error("%s: %s", cmd, err == ENOENT ? "command not found" :
-						 "not executable");
-	return cli_exec_failure_code(err);
-}
-
 /* A difference in ns as seconds: "-1.000000000", "+1.000000000" if plus
  * (JSON takes no "+"). */
 static const char *secs_str(int64_t ns, int plus, char *buf, size_t size)
@@ -366,7 +347,7 @@ int main(int argc, char **argv)
 		return ret;
 	cmd = cli_command_or_shell(argc, argv, optind);
 	if (!o.clocks) {
-		ret = check_program(cmd[0]);
+		ret = cli_check_program(NULL, cmd[0]);
 		if (ret)
 			return ret;
 	}

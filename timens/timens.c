@@ -135,6 +135,11 @@ const char *tns_offset_str(const struct tns_offset *o, char *buf,
 
 int64_t tns_offset_ns(const struct tns_offset *o)
 {
+	/* -2 s + 500000000 ns as -1 s - 500000000 ns: the seconds times
+	 * 10^9 stay in range down to INT64_MIN, so every offset
+	 * tns_offset_from_ns() makes comes back exact. */
+	if (o->sec < 0 && o->nsec)
+		return (o->sec + 1) * NSEC_PER_SEC - (NSEC_PER_SEC - o->nsec);
 	return o->sec * NSEC_PER_SEC + o->nsec;
 }
 

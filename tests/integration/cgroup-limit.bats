@@ -117,11 +117,17 @@ report() { echo "$stderr" | grep '^{' | tail -1 | jq -r "$1"; }
 	[[ "$output" != *"ctk-test-life"* ]]
 }
 
-@test "cgroup-limit: the command's status passes through; a failed exec leaves nothing" {
+@test "cgroup-limit: the command's status passes through; a program that cannot run makes no group" {
 	run cgroup-limit -q -- sh -c 'exit 5'
 	[ "$status" -eq 5 ]
-	run -127 --separate-stderr cgroup-limit -q -- /nonexistent/cmd
-	[[ "$stderr" == *'execvp("/nonexistent/cmd"): No such file or directory'* ]]
+	before=$(cgroup-limit --list | wc -l)
+	# Found missing before any group exists: one line, 127 (126 if it
+	# cannot be executed), as a shell would.
+	run -127 --separate-stderr cgroup-limit -v --memory 64M -- /nonexistent/cmd
+	[ "$stderr" = "cgroup-limit: /nonexistent/cmd: command not found" ]
+	run -126 --separate-stderr cgroup-limit --pids 5 -- /etc/passwd
+	[ "$stderr" = "cgroup-limit: /etc/passwd: not executable" ]
+	[ "$(cgroup-limit --list | wc -l)" -eq "$before" ]
 }
 
 @test "cgroup-limit: v2-only limits are refused on v1, applied on v2 [vm]" {

@@ -117,6 +117,22 @@ START_TEST(test_cg_parse_cpulist)
 }
 END_TEST
 
+/* Found by fuzz_parsers (fuzz/regress/parsers/cpulist-overflow): a
+ * number past ULONG_MAX came back from strtoul as ULONG_MAX, which cast
+ * to long is -1, below any count, and so was accepted. */
+START_TEST(test_cg_parse_cpulist_overflow)
+{
+	errno = 0;
+	ck_assert_int_eq(cg_parse_cpulist("18446744073709551615", 8), -1);
+	ck_assert_int_eq(errno, ERANGE);
+	ck_assert_int_eq(cg_parse_cpulist("99999999999999999999999", 8), -1);
+	ck_assert_int_eq(errno, ERANGE);
+	ck_assert_int_eq(cg_parse_cpulist("0-18446744073709551616", 8), -1);
+	ck_assert_int_eq(errno, ERANGE);
+	ck_assert_int_eq(cg_parse_cpulist("0-7", 8), 0);
+}
+END_TEST
+
 START_TEST(test_cg_check_name_no_traversal)
 {
 	static const char *const bad[] = { "", ".", "..", "a/b", "../x",
@@ -156,6 +172,7 @@ Suite *limit_suite(void)
 	tcase_add_test(tc, test_cg_parse_weight_and_pids);
 	tcase_add_test(tc, test_cg_parse_io_majmin_and_rate);
 	tcase_add_test(tc, test_cg_parse_cpulist);
+	tcase_add_test(tc, test_cg_parse_cpulist_overflow);
 	tcase_add_test(tc, test_cg_check_name_no_traversal);
 	tcase_add_test(tc, test_cg_fmt_size);
 	suite_add_tcase(s, tc);

@@ -1,5 +1,6 @@
 /* check_timens.c - time offsets as the kernel wants them. */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "suites.h"
@@ -147,6 +148,28 @@ START_TEST(test_tns_offset_from_ns_round_trip)
 }
 END_TEST
 
+/* Found by fuzz_parsers (fuzz/regress/parsers/offset-ns-min): near
+ * INT64_MIN, tns_offset_ns() multiplied -9223372037 s by 10^9, past
+ * int64_t (undefined behaviour), instead of giving the ns back. */
+START_TEST(test_tns_offset_ns_extremes_round_trip)
+{
+	static const int64_t ns[] = { INT64_MIN, INT64_MIN + 1,
+				      INT64_MIN + 999999999, INT64_MAX,
+				      -9223372036000000000LL };
+	struct tns_offset o;
+	unsigned i;
+
+	for (i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		tns_offset_from_ns(ns[i], &o);
+		ck_assert(o.nsec >= 0 && o.nsec < 1000000000);
+		ck_assert(tns_offset_ns(&o) == ns[i]);
+	}
+	tns_offset_from_ns(INT64_MIN, &o);
+	ck_assert(o.sec == -9223372037LL);
+	ck_assert_int_eq(o.nsec, 145224192);
+}
+END_TEST
+
 START_TEST(test_tns_ts_diff_ns_borrows)
 {
 	struct timespec a = { 10, 100 }, b = { 8, 999999900 };
@@ -189,6 +212,7 @@ Suite *timens_suite(void)
 	tcase_add_test(tc, test_tns_parse_offsets_rejects);
 	tcase_add_test(tc, test_tns_offset_str_signs);
 	tcase_add_test(tc, test_tns_offset_from_ns_round_trip);
+	tcase_add_test(tc, test_tns_offset_ns_extremes_round_trip);
 	tcase_add_test(tc, test_tns_ts_diff_ns_borrows);
 	tcase_add_test(tc, test_tns_restore_offset_ns_continues_the_clock);
 	suite_add_tcase(s, tc);
