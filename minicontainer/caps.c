@@ -69,9 +69,16 @@ uint64_t caps_default(void)
 
 uint64_t caps_all(void)
 {
-	unsigned n = cap_max_bits();
+	unsigned n = cap_max_bits(), c;
+	uint64_t all = n >= 64 ? ~0ULL : CAPS_BIT(n) - 1;
 
-	return n >= 64 ? ~0ULL : CAPS_BIT(n) - 1;
+	/* Every capability the runtime itself may still hold: one dropped
+	 * from its bounding set (a root without CAP_SYS_RESOURCE, in some
+	 * sandboxes) cannot be given, and asking fails cap_set_proc. */
+	for (c = 0; c < n && c < 64; c++)
+		if (cap_get_bound(c) != 1)
+			all &= ~CAPS_BIT(c);
+	return all;
 }
 
 /* Parse names[0..n) into *set; *all tells whether "ALL" was among them. */

@@ -81,6 +81,10 @@ static int build_root(const struct mc_config *c)
 	if (rootfs_check_mount_points() < 0 || pivot_mount_proc() < 0 ||
 	    rootfs_mount_dev() < 0 || rootfs_mount_sys() < 0)
 		return -1;
+	/* --ipc host: POSIX shared memory is the host's too, as docker. */
+	if (!(c->ns_flags & CLONE_NEWIPC) &&
+	    rootfs_bind("/dev/shm", "/dev/shm", 0) < 0)
+		return -1;
 	for (i = 0; i < c->nvolumes; i++)
 		if (rootfs_bind(c->volumes[i].src, c->volumes[i].dst,
 				c->volumes[i].ro) < 0)
@@ -189,6 +193,7 @@ void mc_command(const struct mc_config *c, int fd, int slave)
 	/* Back to ordinary signal handling for the command. */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+
 	/* -t: the pty is its terminal, stdin, stdout and stderr; first,
 	 * before the descriptors above 2 are closed. */
 	if (slave >= 0 && tty_become_controlling(slave) < 0)
@@ -280,7 +285,7 @@ static int mount_cgroup2(void)
 static __attribute__((noreturn)) void container_init(
 	const struct mc_config *c, int fd, int go, int sock)
 {
-	int master, slave = -1, mark;
+	int master, slave = -1, mark, code;
 	sigset_t all;
 	pid_t pid;
 	char b;
@@ -292,7 +297,9 @@ static __attribute__((noreturn)) void container_init(
 	if (c->userns && (read(go, &b, 1) != 1 || (setresgid(0, 0, 0) < 0 ||
 						    setresuid(0, 0, 0) < 0)))
 		_exit(MC_EXIT_RUNTIME);
-	if (build_root(c) < 0 || ns_set_hostname(c->hostname) < 0 ||
+	/* --uts host: the hostname is the host's, never set from here. */
+	if (build_root(c) < 0 || ((c->ns_flags & CLONE_NEWUTS) &&
+				  ns_set_hostname(c->hostname) < 0) ||
 	    (c->net != MC_NET_HOST && nv_link_up("lo") < 0) || time_ns(c) < 0)
 		fail(fd, MC_EXIT_RUNTIME);
 	/*
@@ -316,7 +323,8 @@ static __attribute__((noreturn)) void container_init(
 		_exit(MC_EXIT_RUNTIME);
 	close(go);
 	/* Now inside its cgroup: a cgroup namespace rooted there. */
-	if (c->has_limits && ns_unshare(CLONE_NEWCGROUP) < 0)
+	if (c->has_limits && (c->ns_flags & CLONE_NEWCGROUP) &&
+	    ns_unshare(CLONE_NEWCGROUP) < 0)
 		fail(fd, MC_EXIT_RUNTIME);
 	/* A container with a group of its own sees it at /sys/fs/cgroup. */
 	if (c->has_limits && mount_cgroup2() < 0)
@@ -330,6 +338,21 @@ static __attribute__((noreturn)) void container_init(
 			fail(fd, MC_EXIT_RUNTIME);
 		close(null);
 	}
+	/*
+	 * --pid host: this init is not PID 1, so orphans would go to the
+	 * host's init and nothing ends with it.  As a child subreaper it
+	 * adopts them (prctl(2) PR_SET_CHILD_SUBREAPER), and kills those
+	 * left when the command ends (init_end_orphans).
+	 */
+	if (!(c->ns_flags & CLONE_NEWPID)) {
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+			rep_fail("prctl(PR_SET_CHILD_SUBREAPER, 1)");
+			fail(fd, MC_EXIT_RUNTIME);
+		}
+		rep_step(0, "not PID 1 (--pid host): the container's orphans "
+			 "are still this init's", "prctl(PR_SET_CHILD_SUBREAPER, "
+			 "1)");
+	}
 	/* Blocked before the fork: no signal is lost in between. */
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
@@ -341,6 +364,10 @@ static __attribute__((noreturn)) void container_init(
 		fail(fd, MC_EXIT_RUNTIME);
 	}
 	if (pid == 0) {
+		/* --pid host: no namespace ends the command with init; this
+		 * signal does. */
+		if (!(c->ns_flags & CLONE_NEWPID))
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
 		rep_await_steps(mark + 1);	/* the fork is narrated first */
 		mc_command(c, fd, slave);
 	}
@@ -355,7 +382,11 @@ static __attribute__((noreturn)) void container_init(
 	if (caps_drop_bounding(1ULL << CAP_KILL) < 0 ||
 	    caps_set(1ULL << CAP_KILL) < 0)
 		kill(pid, SIGKILL);
-	_exit(init_run(pid));
+	code = init_run(pid);
+	/* In a PID namespace of its own the kernel kills the rest. */
+	if (!(c->ns_flags & CLONE_NEWPID))
+		init_end_orphans();
+	_exit(code);
 }
 
 /* --- the runtime's side --- */
@@ -630,6 +661,22 @@ static void detach_stdio(int log)
 	dup2(log, 1);
 	dup2(log, 2);
 }
+/* Tell init to go on: 1 when written, or when init already gave up (the
+ * pipe is broken: its own failure comes through the other pipe), without
+ * dying of SIGPIPE meanwhile. */
+static int write_go(int fd)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	ssize_t n;
+
+	sigaction(SIGPIPE, &ign, &old);
+	n = write(fd, "g", 1);
+	if (n < 0 && errno == EPIPE)
+		n = 1;
+	sigaction(SIGPIPE, &old, NULL);
+	return n == 1;
+}
+
 
 int mc_run(const struct mc_config *c)
 {
@@ -694,7 +741,7 @@ int mc_run(const struct mc_config *c)
 		close(go[1]);
 		go[1] = -1;
 		kill(pid, SIGKILL);
-	} else if (write(go[1], "g", 1) != 1) {
+	} else if (!write_go(go[1])) {
 		rep_fail("write(go pipe)");
 		kill(pid, SIGKILL);
 	}

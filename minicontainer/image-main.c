@@ -137,12 +137,14 @@ static int cmd_ls(struct img_store *s, int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		return fail_usage("image ls takes no argument");
+	printf("%-32s %-10s %-12s  %-16s  %s\n", "REPOSITORY", "TAG",
+	       "IMAGE ID", "CREATED", "SIZE");
+	if (s->fd < 0) /* no store yet: no image */
+		return 0;
 	d = fdopendir(openat(s->fd, "images", O_RDONLY | O_DIRECTORY |
 			     O_CLOEXEC));
 	if (!d)
 		return rep_fail("opendir(\"%s/images\")", s->dir), IMG_EXIT;
-	printf("%-32s %-10s %-12s  %-16s  %s\n", "REPOSITORY", "TAG",
-	       "IMAGE ID", "CREATED", "SIZE");
 	while ((e = readdir(d))) {
 		json_t *meta, *config, *v, *names;
 		json_int_t size;
@@ -346,11 +348,11 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(struct img_store *, int, char **);
-		int exclusive;
+		int exclusive, create;
 	} commands[] = {
-		{ "load", cmd_load, 1 }, { "ls", cmd_ls, 0 },
-		{ "list", cmd_ls, 0 }, { "inspect", cmd_inspect, 0 },
-		{ "rm", cmd_rm, 1 }, { "prepare", cmd_prepare, 1 },
+		{ "load", cmd_load, 1, 1 },	  { "ls", cmd_ls, 0, 0 },
+		{ "list", cmd_ls, 0, 0 },	  { "inspect", cmd_inspect, 0, 0 },
+		{ "rm", cmd_rm, 1, 0 },		  { "prepare", cmd_prepare, 1, 1 },
 	};
 	char storage[PATH_MAX - 128] = "";
 	struct img_store s;
@@ -392,7 +394,15 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name))
 			continue;
-		if (img_store_open(&s, storage, commands[i].exclusive) < 0)
+		/* A source that is not there makes no store. */
+		if (commands[i].fn == cmd_load && argc - optind == 2 &&
+		    access(argv[optind + 1], F_OK) < 0) {
+			rep_error("image %s: %s", argv[optind + 1],
+				  strerror(errno));
+			return IMG_EXIT;
+		}
+		if (img_store_open(&s, storage, commands[i].exclusive,
+				   commands[i].create) < 0)
 			return IMG_EXIT;
 		ret = commands[i].fn(&s, argc - optind, argv + optind);
 		img_store_close(&s);

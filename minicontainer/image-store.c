@@ -76,7 +76,8 @@ static int mkdir_p(const char *path)
 	return mkdir(buf, 0700) < 0 && errno != EEXIST ? -1 : 0;
 }
 
-int img_store_open(struct img_store *s, const char *dir, int exclusive)
+int img_store_open(struct img_store *s, const char *dir, int exclusive,
+		   int create)
 {
 	static const char *const sub[] = { "layers", "images", "tmp" };
 	size_t i;
@@ -87,6 +88,10 @@ int img_store_open(struct img_store *s, const char *dir, int exclusive)
 		return -1;
 	}
 	s->fd = s->lockfd = -1;
+	/* Reading a store that was never made finds it empty and makes
+	 * nothing: only load and prepare create it. */
+	if (!create && access(dir, F_OK) < 0 && errno == ENOENT)
+		return 0;
 	if (mkdir_p(dir) < 0)
 		return rep_fail("mkdir(\"%s\")", dir);
 	s->fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -26,7 +26,8 @@ struct img_store {
 
 /* Open (making it) the store at dir; exclusive: lock it for a change.
  * 0, or -1 after one line. */
-int img_store_open(struct img_store *s, const char *dir, int exclusive);
+int img_store_open(struct img_store *s, const char *dir, int exclusive,
+		   int create);
 void img_store_close(struct img_store *s);
 
 /* The default store: /var/lib/minicontainer for root, else

@@ -17,4 +17,12 @@
  */
 int init_run(pid_t child);
 
+/*
+ * --pid host, after init_run(): this init is not a namespace's PID 1,
+ * so nothing kills what the command left.  As the child subreaper of
+ * those processes it kills each (SIGKILL) and reaps it, until none is
+ * left.
+ */
+void init_end_orphans(void);
+
 #endif

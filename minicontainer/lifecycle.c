@@ -85,15 +85,41 @@ static int ps_cb(const struct mc_state *s, void *arg)
 	return 0;
 }
 
+/*
+ * One line naming what is wrong with a command's arguments from argv[i]
+ * on (after the options it knows), which should be between min and max
+ * names (max -1: no limit), with the usage in parentheses.  Returns 1.
+ */
+static int arg_error(int argc, char **argv, int i, int min, int max,
+		     const char *usage)
+{
+	int n = 0, k;
+
+	for (k = i; k < argc; k++) {
+		if (argv[k][0] == '-' && argv[k][1]) {
+			rep_error("%s: unrecognized option '%s' (usage: %s)",
+				  argv[0], argv[k], usage);
+			return 1;
+		}
+		if (max >= 0 && ++n > max) {
+			rep_error("%s: unexpected argument '%s' (usage: %s)",
+				  argv[0], argv[k], usage);
+			return 1;
+		}
+	}
+	if (argc - i < min)
+		rep_error("%s: missing container name or ID (usage: %s)",
+			  argv[0], usage);
+	return 1;
+}
+
 int lc_ps(int argc, char **argv)
 {
 	struct ps_opts o = { 0 };
 
 	if (argc > 2 || (argc == 2 && strcmp(argv[1], "-a") &&
-			 strcmp(argv[1], "--all"))) {
-		rep_error("usage: ps [-a]");
-		return 1;
-	}
+			 strcmp(argv[1], "--all")))
+		return arg_error(argc, argv, 1, 0, 0, "ps [-a]");
 	o.all = argc == 2;
 	printf("%-12s  %-20s  %-12s  %s\n", "CONTAINER ID", "NAME", "STATUS",
 	       "COMMAND");
@@ -131,10 +157,8 @@ int lc_wait(int argc, char **argv)
 	struct mc_state s;
 	int code;
 
-	if (argc != 2) {
-		rep_error("usage: wait NAME|ID");
-		return 1;
-	}
+	if (argc != 2)
+		return arg_error(argc, argv, 1, 1, 1, "wait NAME|ID");
 	if (find(argv[1], &s))
 		return 1;
 	code = wait_exit(&s, -1);
@@ -172,10 +196,8 @@ int lc_logs(int argc, char **argv)
 		follow = 1;
 		i++;
 	}
-	if (argc != i + 1) {
-		rep_error("usage: logs [-f] NAME|ID");
-		return 1;
-	}
+	if (argc != i + 1)
+		return arg_error(argc, argv, i, 1, 1, "logs [-f] NAME|ID");
 	if (find(argv[i], &s))
 		return 1;
 	dump_log(&s, &off);
@@ -250,10 +272,9 @@ int lc_kill(int argc, char **argv)
 		}
 		i = 3;
 	}
-	if (argc != i + 1) {
-		rep_error("usage: kill [-s SIGNAL] NAME|ID");
-		return 1;
-	}
+	if (argc != i + 1)
+		return arg_error(argc, argv, i, 1, 1,
+				 "kill [-s SIGNAL] NAME|ID");
 	if (find(argv[i], &s))
 		return 1;
 	return signal_container(&s, sig);
@@ -276,10 +297,9 @@ int lc_stop(int argc, char **argv)
 		}
 		i = 3;
 	}
-	if (argc != i + 1) {
-		rep_error("usage: stop [-t SECONDS] NAME|ID");
-		return 1;
-	}
+	if (argc != i + 1)
+		return arg_error(argc, argv, i, 1, 1,
+				 "stop [-t SECONDS] NAME|ID");
 	if (find(argv[i], &s))
 		return 1;
 	if (!running(&s)) {
@@ -307,10 +327,8 @@ int lc_rm(int argc, char **argv)
 		force = 1;
 		i++;
 	}
-	if (argc < i + 1) {
-		rep_error("usage: rm [-f] NAME|ID...");
-		return 1;
-	}
+	if (argc < i + 1 || argv[i][0] == '-')
+		return arg_error(argc, argv, i, 1, -1, "rm [-f] NAME|ID...");
 	for (; i < argc; i++) {
 		if (find(argv[i], &s)) {
 			ret = 1;
@@ -437,10 +455,8 @@ int lc_cleanup(int argc, char **argv)
 	struct known *k;
 
 	(void)argv;
-	if (argc != 1) {
-		rep_error("usage: cleanup");
-		return 1;
-	}
+	if (argc != 1)
+		return arg_error(argc, argv, 1, 0, 0, "cleanup");
 	k = calloc(1, sizeof(*k));
 	if (!k)
 		return 1;
@@ -474,7 +490,7 @@ int lc_inspect(int argc, char **argv)
 {
 	static const char *const files[] = { "name", "status", "exit",
 		"command", "rootfs", "image", "addr", "caps", "user", "seccomp",
-		"workdir", "limits" };
+		"workdir", "limits", "no_new_privs", "host_namespaces" };
 	struct insp_info in, host;
 	int json = 0, i = 1;
 	char buf[512], status[48];
@@ -486,10 +502,9 @@ int lc_inspect(int argc, char **argv)
 		json = 1;
 		i++;
 	}
-	if (argc != i + 1) {
-		rep_error("usage: inspect [--json] NAME|ID");
-		return 1;
-	}
+	if (argc != i + 1)
+		return arg_error(argc, argv, i, 1, 1,
+				 "inspect [--json] NAME|ID");
 	if (find(argv[i], &s))
 		return 1;
 	if (!json) {

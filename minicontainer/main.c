@@ -28,6 +28,7 @@
 #include "lifecycle.h"
 #include "ns.h"
 #include "nat.h"
+#include "nstable.h"
 #include "oci.h"
 #include "oci-config.h"
 #include "state.h"
@@ -190,6 +191,9 @@ static void run_usage(void)
 	       "     --cap-drop CAP      drop a capability (or ALL)\n"
 	       "     --seccomp PROFILE   unconfined, or a JSON profile "
 	       "(docker's format)\n"
+	       "     --security-opt OPT  no-new-privileges[=true|false] "
+	       "(default true),\n"
+	       "                         or seccomp=PROFILE (as --seccomp)\n"
 	       "     --ulimit NAME=SOFT[:HARD]  a resource limit (nofile, "
 	       "nproc, core, ...)\n"
 	       "     --name NAME         name the container (default: its "
@@ -202,6 +206,11 @@ static void run_usage(void)
 	       "     --net MODE          none (only lo; default), host, or "
 	       "bridge (" MC_BRIDGE ",\n"
 	       "                         " MC_SUBNET ", NAT out)\n"
+	       "     --pid MODE, --ipc MODE, --uts MODE, --cgroupns MODE\n"
+	       "                         private (default) or host: share "
+	       "the host's\n"
+	       "                         namespace (--pid host: /proc shows "
+	       "the host's)\n"
 	       " -p, --publish HOST:PORT[/udp]  this host's port to the "
 	       "container's (bridge)\n"
 	       " -m, --memory SIZE       memory limit (64M, 1G)\n"
@@ -248,7 +257,18 @@ enum { OPT_HOSTNAME = 256, OPT_ENV_FILE, OPT_GROUP_ADD, OPT_CAP_ADD,
        OPT_CAP_DROP, OPT_SECCOMP, OPT_ULIMIT, OPT_HELP, OPT_NAME, OPT_RM,
        OPT_NET, OPT_MEMORY_SWAP, OPT_CPUS, OPT_CPU_WEIGHT, OPT_PIDS,
        OPT_MONOTONIC, OPT_BOOTTIME, OPT_TMPFS, OPT_READ_ONLY, OPT_USERNS,
-       OPT_IO_RBPS, OPT_IO_WBPS, OPT_IO_RIOPS, OPT_IO_WIOPS, OPT_IMAGE };
+       OPT_IO_RBPS, OPT_IO_WBPS, OPT_IO_RIOPS, OPT_IO_WIOPS, OPT_IMAGE,
+       OPT_PID, OPT_IPC, OPT_UTS, OPT_CGROUPNS, OPT_SECURITY_OPT };
+
+/* --pid, --ipc, --uts, --cgroupns host|private, in the order of their
+ * OPT_ values: host leaves that namespace out of the clone. */
+static const struct {
+	const char *opt;
+	int flag;
+} ns_modes[] = {
+	{ "--pid", CLONE_NEWPID }, { "--ipc", CLONE_NEWIPC },
+	{ "--uts", CLONE_NEWUTS }, { "--cgroupns", CLONE_NEWCGROUP },
+};
 
 struct run_opts {
 	const char *hostname, *workdir, *user, *seccomp, *name, *net;
@@ -260,6 +280,8 @@ struct run_opts {
 	int nenv, nenv_files, ngroups, ncap_add, ncap_drop, nulimits;
 	int nports, nvolumes, ntmpfs, detach, rm, read_only, tty, interactive;
 	int userns;
+	int ns_host;			/* CLONE_NEW* shared with the host */
+	int keep_new_privs;		/* no-new-privileges=false */
 	const char *image;
 	const char *image_env[MAX_LIST];	/* the image's Env */
 	int nimage_env;
@@ -274,6 +296,55 @@ static int push(char **list, int *n, char *v, const char *what)
 		return usage_error("more than %d %s options", MAX_LIST, what);
 	list[(*n)++] = v;
 	return 0;
+}
+
+/* --pid/--ipc/--uts/--cgroupns MODE, ns_modes[i].  0, or exit code
+ * (one line). */
+static int parse_ns_mode(struct run_opts *o, int i, const char *mode)
+{
+	if (!strcmp(mode, "host"))
+		o->ns_host |= ns_modes[i].flag;
+	else if (!strcmp(mode, "private"))
+		o->ns_host &= ~ns_modes[i].flag;
+	else {
+		rep_error("invalid %s '%s': host or private", ns_modes[i].opt,
+			  mode);
+		return MC_EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+/* The value of opt if it is key=VALUE or docker's older key:VALUE;
+ * "" for key alone; else NULL. */
+static const char *opt_value(const char *opt, const char *key)
+{
+	size_t n = strlen(key);
+
+	if (strncmp(opt, key, n))
+		return NULL;
+	if (!opt[n])
+		return "";
+	return opt[n] == '=' || opt[n] == ':' ? opt + n + 1 : NULL;
+}
+
+/* --security-opt no-new-privileges[=true|false] | seccomp=PROFILE.
+ * 0, or exit code (one line). */
+static int parse_security_opt(struct run_opts *o, const char *opt)
+{
+	const char *v = opt_value(opt, "no-new-privileges");
+
+	if (v && (!*v || !strcmp(v, "true") || !strcmp(v, "false"))) {
+		o->keep_new_privs = !strcmp(v, "false");
+		return 0;
+	}
+	v = opt_value(opt, "seccomp");
+	if (v && *v) {
+		o->seccomp = v;
+		return 0;
+	}
+	rep_error("invalid --security-opt '%s': no-new-privileges[=true|"
+		  "false] or seccomp=PROFILE", opt);
+	return MC_EXIT_RUNTIME;
 }
 
 static int parse_run(int argc, char **argv, struct run_opts *o)
@@ -310,6 +381,11 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		{ "io-write-bps", required_argument, NULL, OPT_IO_WBPS },
 		{ "io-read-iops", required_argument, NULL, OPT_IO_RIOPS },
 		{ "io-write-iops", required_argument, NULL, OPT_IO_WIOPS },
+		{ "pid", required_argument, NULL, OPT_PID },
+		{ "ipc", required_argument, NULL, OPT_IPC },
+		{ "uts", required_argument, NULL, OPT_UTS },
+		{ "cgroupns", required_argument, NULL, OPT_CGROUPNS },
+		{ "security-opt", required_argument, NULL, OPT_SECURITY_OPT },
 		{ "tty", no_argument, NULL, 't' },
 		{ "interactive", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, OPT_HELP },
@@ -389,6 +465,15 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		case 'i':
 			o->interactive = 1;
 			break;
+		case OPT_PID:
+		case OPT_IPC:
+		case OPT_UTS:
+		case OPT_CGROUPNS:
+			ret = parse_ns_mode(o, c - OPT_PID, optarg);
+			break;
+		case OPT_SECURITY_OPT:
+			ret = parse_security_opt(o, optarg);
+			break;
 		case OPT_HOSTNAME:
 			o->hostname = optarg;
 			break;
@@ -437,6 +522,12 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			return usage_error("unknown option '%s'",
 					   argv[optind - 1]);
 		}
+	}
+	/* docker: the host's hostname is not the container's to set. */
+	if (!ret && o->hostname && (o->ns_host & CLONE_NEWUTS)) {
+		rep_error("--hostname conflicts with --uts host: the "
+			  "hostname would be the host's");
+		return MC_EXIT_RUNTIME;
 	}
 	return ret;
 }
@@ -680,15 +771,26 @@ static int id_mapped(const struct ns_idmap *m, uint32_t id)
 static int configure(const struct run_opts *o, struct mc_config *c,
 		     char *idbuf, size_t idsize)
 {
-	char why[512], path[PATH_MAX], kv[PATH_MAX + 16];
+	char why[512], path[PATH_MAX], kv[PATH_MAX + 16], hostname[72];
 	const char *search;
 	int i, err;
 
 	if (cli_check_root_dir(c->rootfs) < 0)
 		return MC_EXIT_RUNTIME;
-	c->hostname = o->hostname ? o->hostname : mc_new_id(idbuf, idsize);
-	if (mc_check_hostname(c->hostname, why, sizeof(why)) < 0)
-		goto bad;
+	/* --uts host: no hostname to set; $HOSTNAME is the host's. */
+	if (!(c->ns_flags & CLONE_NEWUTS)) {
+		c->hostname = NULL;
+		if (gethostname(hostname, sizeof(hostname)) < 0)
+			hostname[0] = '\0';
+		hostname[sizeof(hostname) - 1] = '\0';
+	} else {
+		c->hostname = o->hostname ? o->hostname :
+					    mc_new_id(idbuf, idsize);
+		if (mc_check_hostname(c->hostname, why, sizeof(why)) < 0)
+			goto bad;
+		snprintf(hostname, sizeof(hostname), "%s", c->hostname);
+	}
+
 	if (user_resolve(c->rootfs, o->user, o->groups, o->ngroups, &c->user,
 			 why, sizeof(why)) < 0)
 		goto bad;
@@ -721,7 +823,7 @@ static int configure(const struct run_opts *o, struct mc_config *c,
 		c->nrlimits++;
 	}
 	/* docker's order: defaults, then env files, then -e. */
-	snprintf(kv, sizeof(kv), "HOSTNAME=%s", c->hostname);
+	snprintf(kv, sizeof(kv), "HOSTNAME=%s", hostname);
 	if (env_put(&c->env, "PATH=" DEFAULT_PATH, why, sizeof(why)) < 0 ||
 	    env_put(&c->env, kv, why, sizeof(why)) < 0)
 		goto bad;
@@ -779,7 +881,7 @@ static void record_config(const struct mc_state *st,
 {
 	static char text[32768];
 	size_t len = 0;
-	int i;
+	int i, n;
 
 #define ADD(...) (len += (size_t)snprintf(text + len, len < sizeof(text) ? \
 		  sizeof(text) - len : 0, __VA_ARGS__))
@@ -793,6 +895,13 @@ static void record_config(const struct mc_state *st,
 	ADD("%s\nhome=%s\nseccomp=%s\nworkdir=%s\nlimits=%d\n",
 	    c->user.ngroups ? "" : "-", c->user.home,
 	    seccomp ? seccomp : "default", c->workdir, c->has_limits);
+	/* The namespaces shared with the host, by their /proc/PID/ns
+	 * names. */
+	ADD("no_new_privs=%d\nhost_namespaces=", !c->keep_new_privs);
+	for (i = 0, n = 0; i < (int)nst_count; i++)
+		if (nst_types[i].flag & MC_NS_FLAGS & ~c->ns_flags)
+			ADD("%s%s", n++ ? " " : "", nst_types[i].proc);
+	ADD("%s\n", n ? "" : "none");
 	if (image)
 		ADD("image=%s\n", image);
 	ADD("env=");
@@ -817,7 +926,7 @@ static int cmd_exec(int argc, char **argv)
 	char rootfs[PATH_MAX], *env[MAX_LIST];
 	unsigned long long caps;
 	struct mc_state st;
-	int opt, nenv = 0, i;
+	int opt, nenv = 0, i, ret;
 	pid_t init;
 
 	optind = 1;
@@ -908,6 +1017,9 @@ static int cmd_exec(int argc, char **argv)
 	}
 	state_read(&st, "limits", buf, sizeof(buf));
 	c.has_limits = atoi(buf);
+	/* docker exec: the container's no-new-privileges. */
+	if (state_read(&st, "no_new_privs", buf, sizeof(buf)) > 0)
+		c.keep_new_privs = !atoi(buf);
 	state_read(&st, "seccomp", buf, sizeof(buf));
 	if (!strcmp(buf, "default") || !buf[0])
 		c.seccomp_default = 1;
@@ -917,7 +1029,9 @@ static int cmd_exec(int argc, char **argv)
 		rep_error("%s", why);
 		return MC_EXIT_RUNTIME;
 	}
-	return mc_exec(&c, init);
+	ret = mc_exec(&c, init);
+	env_free(&c.env);
+	return ret;
 }
 
 /*
@@ -980,6 +1094,13 @@ static int rootless(const struct run_opts *o, struct mc_config *c)
 
 	if (geteuid() == 0 && !o->userns)
 		return 0;
+	/* proc can be mounted only by the owner of its PID namespace. */
+	if (o->ns_host & CLONE_NEWPID) {
+		rep_error("--pid host with a user namespace (rootless or "
+			  "--userns): the host's /proc cannot be mounted from "
+			  "it");
+		return MC_EXIT_RUNTIME;
+	}
 	if (geteuid() != 0) {
 		if (o->memory || o->cpus || o->cpu_weight || o->pids || o->nio)
 			what = "--memory, --cpus, --cpu-weight and --pids need "
@@ -1098,6 +1219,8 @@ static int cmd_run(int argc, char **argv)
 			 sizeof(rootbuf), o.image != NULL);
 	if (ret)
 		return ret;
+	c.ns_flags &= ~o.ns_host;
+	c.keep_new_privs = o.keep_new_privs;
 	ret = rootless(&o, &c);
 	if (ret)
 		return ret;
@@ -1120,13 +1243,14 @@ static int cmd_run(int argc, char **argv)
 		}
 	}
 	if (ret) {
+		env_free(&c.env);
 		json_decref(img);
 		return ret;
 	}
 	c.state = &st;
 	c.log_fd = c.started_fd = -1;
 	/* docker: the hostname is the container's ID unless given. */
-	if (!o.hostname) {
+	if (!o.hostname && (c.ns_flags & CLONE_NEWUTS)) {
 		c.hostname = st.id;
 		snprintf(why, sizeof(why), "HOSTNAME=%s", st.id);
 		if (!env_get(&c.env, "HOSTNAME") ||
@@ -1137,9 +1261,13 @@ static int cmd_run(int argc, char **argv)
 		json_object_get(img, "Id")));
 	rep_evidence("container %s: %s on %s", st.name, c.argv[0],
 		     o.image ? o.image : c.rootfs);
-	if (o.detach)
-		return detach(&c, o.rm);
+	if (o.detach) {
+		ret = detach(&c, o.rm);
+		env_free(&c.env);
+		return ret;
+	}
 	ret = mc_run(&c);
+	env_free(&c.env);
 	imgrun_release();
 	if (o.rm)
 		state_remove(&st);

@@ -267,7 +267,7 @@ static int cmd_start(int argc, char **argv)
 
 	if (argc != 2)
 		return fail_line("start: needs exactly one container ID");
-	if (oci_root_dir() < 0 || !(st = oci_load_state(argv[1])))
+	if (!(st = oci_load_state(argv[1])))
 		return OCI_EXIT;
 	status = oci_status(argv[1], st);
 	if (strcmp(status, "created")) {
@@ -304,8 +304,6 @@ static int cmd_delete(int argc, char **argv)
 	else if (argc != 2)
 		return fail_line("delete: needs exactly one container ID");
 	id = argv[argc - 1];
-	if (oci_root_dir() < 0)
-		return OCI_EXIT;
 	/* --force on what is not there (an aborted create): done, as
 	 * runc answers the engines cleaning up after a failure. */
 	if (force && state_check_name(id, NULL, 0) == 0) {
@@ -386,7 +384,7 @@ static int cmd_state(int argc, char **argv)
 
 	if (argc != 2)
 		return fail_line("state: needs exactly one container ID");
-	if (oci_root_dir() < 0 || !(st = oci_load_state(argv[1])))
+	if (!(st = oci_load_state(argv[1])))
 		return OCI_EXIT;
 	out = oci_spec_state(argv[1], st, NULL);
 	json_object_set(out, "rootfs", json_object_get(st, "rootfs"));
@@ -438,7 +436,7 @@ static int cmd_kill(int argc, char **argv)
 	signo = oci_parse_signal(sig);
 	if (signo <= 0)
 		return fail_line("invalid signal: %s", sig);
-	if (oci_root_dir() < 0 || !(st = oci_load_state(id)))
+	if (!(st = oci_load_state(id)))
 		return OCI_EXIT;
 	status = oci_status(id, st);
 	if (!strcmp(status, "stopped") || !strcmp(status, "creating")) {
@@ -475,11 +473,13 @@ static int cmd_list(int argc, char **argv)
 		else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
 			quiet = 1;
 	}
-	if (oci_root_dir() < 0 || !(d = opendir(oci_root))) {
+	if (!(d = opendir(oci_root)) && errno != ENOENT) {
+		rep_fail("opendir(\"%s\")", oci_root);
 		json_decref(all);
 		return OCI_EXIT;
 	}
-	while ((e = readdir(d))) {
+	/* A root never made holds no container: list it empty. */
+	while (d && (e = readdir(d))) {
 		json_t *st, *s;
 
 		if (e->d_name[0] == '.')
@@ -495,7 +495,8 @@ static int cmd_list(int argc, char **argv)
 		json_array_append_new(all, s);
 		json_decref(st);
 	}
-	closedir(d);
+	if (d)
+		closedir(d);
 	if (json) {
 		json_dumpf(all, stdout, JSON_COMPACT);
 		putchar('\n');
@@ -543,7 +544,7 @@ static int cmd_ps(int argc, char **argv)
 	}
 	if (!id)
 		return fail_line("ps: needs a container ID");
-	if (oci_root_dir() < 0 || !(st = oci_load_state(id)))
+	if (!(st = oci_load_state(id)))
 		return OCI_EXIT;
 	n = group_pids(st, pids, 4096);
 	json_decref(st);
@@ -571,7 +572,7 @@ static int freeze(int argc, char **argv, int on)
 
 	if (argc != 2)
 		return fail_line("%s: needs exactly one container ID", argv[0]);
-	if (oci_root_dir() < 0 || !(st = oci_load_state(argv[1])))
+	if (!(st = oci_load_state(argv[1])))
 		return OCI_EXIT;
 	if (strcmp(oci_status(argv[1], st), on ? "running" : "paused")) {
 		json_decref(st);
@@ -740,7 +741,7 @@ static int cmd_exec(int argc, char **argv)
 	if (ret)
 		return ret;
 	id = argv[optind];
-	if (oci_root_dir() < 0 || !(st = oci_load_state(id)))
+	if (!(st = oci_load_state(id)))
 		return OCI_EXIT;
 	if (strcmp(oci_status(id, st), "running")) {
 		json_decref(st);
@@ -843,6 +844,9 @@ int oci_main(int argc, char **argv)
 	};
 	size_t i;
 
+	/* Only create makes the root: the others read it, and a root never
+	 * made holds no container. */
+	oci_root_default();
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[0], commands[i].name))
 			return commands[i].fn(argc, argv);

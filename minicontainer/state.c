@@ -252,7 +252,7 @@ int state_write(const struct mc_state *s, const char *file,
  * start: every file is a journal entry where /run is not a tmpfs). */
 static const char *const config_keys[] = {
 	"command", "rootfs", "caps", "user", "home", "seccomp", "workdir",
-	"limits", "env", "image", NULL,
+	"limits", "no_new_privs", "host_namespaces", "env", "image", NULL,
 };
 
 static int is_config_key(const char *key)

@@ -6,7 +6,9 @@
 bats_require_minimum_version 1.5.0
 
 TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-BIN=$TOP/build/bin
+# CTK_BUILD: the build directory under the top whose binaries are tested
+# (make check-asan sets build/asan).
+BIN=$TOP/${CTK_BUILD:-build}/bin
 ROOTFS=$TOP/build/rootfs
 export PATH="$BIN:$PATH"
 
@@ -172,6 +174,9 @@ assert_net_lab_interrupted() {
 	[ "$labnet" != "$(readlink /proc/self/ns/net)" ]
 	kill -TERM "$pid"
 	wait "$pid" || status=$?
+	# Shown only when an assertion below fails.
+	echo "lab status $status; its output:"
+	cat "$SCRATCH/lab.out"
 	[ "$status" -eq 130 ]
 	# Stopped half-way, not at the end.
 	! grep -q "== Result ==" "$SCRATCH/lab.out"
@@ -193,3 +198,26 @@ libpod_parent_cleanup() {
 	find /sys/fs/cgroup -depth -path '*/libpod_parent*' -type d \
 		-exec rmdir {} \; 2>/dev/null || true
 }
+
+# The container suites' fixture: ROOT, a copy of the rootfs that also
+# holds sys-probe (tests/probe/sys-probe.c), and HOST_BEFORE, the host's
+# state (container_host_state) that a teardown compares.
+PROBE=$TOP/build/tests/sys-probe
+probe_setup() {
+	common_setup
+	ROOT=$(copy_rootfs)
+	cp "$PROBE" "$ROOT/bin/sys-probe"
+	HOST_BEFORE=$(container_host_state)
+}
+
+# What a container must not change or leave behind on the host.
+container_host_state() {
+	hostname
+	mount_table | md5sum
+	find /sys/fs/cgroup -type d 2>/dev/null | wc -l
+	ip -o link | awk -F': ' '{ print $2 }'
+	ls -A /run/minicontainer 2>/dev/null | grep -v '^\.lock$' || true
+}
+
+# A throw-away container, quiet.
+mc() { minicontainer -q run --rm "$@"; }

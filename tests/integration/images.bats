@@ -213,6 +213,20 @@ init_pid() {
 	[ "${stderr_lines[0]}" = "minicontainer: invalid storage driver 'btrfs': overlay or vfs" ]
 }
 
+@test "reading a store that was never made finds it empty and makes nothing" {
+	STORE=$SCRATCH/never/made
+	run --separate-stderr mci image ls
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ] && [[ "${lines[0]}" == REPOSITORY* ]]
+	run --separate-stderr mci image inspect busybox
+	[ "$status" -eq 125 ]
+	[ "$stderr" = "minicontainer: no such image: busybox" ]
+	run --separate-stderr mci image rm busybox
+	[ "$status" -eq 125 ]
+	[ "$stderr" = "minicontainer: no such image: busybox" ]
+	[ ! -e "$SCRATCH/never" ]
+}
+
 @test "rootless: an image runs as nobody, copied (vfs), its files the user's" {
 	home=$SCRATCH/nobody
 	mkdir -p "$home"

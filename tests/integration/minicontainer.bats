@@ -6,34 +6,17 @@
 
 load helpers
 
-PROBE=$BATS_TEST_DIRNAME/../../build/tests/sys-probe
 MC=minicontainer
 DEFAULT_CAPS=00000000800405fb
 
-setup() {
-	common_setup
-	ROOT=$(copy_rootfs)
-	cp "$PROBE" "$ROOT/bin/sys-probe"
-	HOST_BEFORE=$(host_state)
-}
+setup() { probe_setup; }
 
 teardown() {
 	# The containers these tests name, should one have failed half-way.
 	"$MC" rm -f ctk-t-life ctk-t-life2 ctk-t-dup ctk-t-ex ctk-t-stopped >/dev/null 2>&1 || true
-	[ "$(host_state)" = "$HOST_BEFORE" ]
+	[ "$(container_host_state)" = "$HOST_BEFORE" ]
 	common_teardown
 }
-
-# What a container must not change or leave behind on the host.
-host_state() {
-	hostname
-	mount_table | md5sum
-	find /sys/fs/cgroup -type d 2>/dev/null | wc -l
-	ip -o link | awk -F': ' '{ print $2 }'
-	ls -A /run/minicontainer 2>/dev/null | grep -v '^\.lock$' || true
-}
-
-mc() { "$MC" -q run --rm "$@"; }
 
 @test "minicontainer: runs a command in its own hostname, with the default root [vm]" {
 	run --separate-stderr "$MC" run --rm --hostname web -- sh -c 'hostname; echo $HOSTNAME; cat /etc/os-release | head -1'
@@ -234,7 +217,7 @@ mc() { "$MC" -q run --rm "$@"; }
 }
 
 @test "minicontainer: bad input: one line, exit 125/126/127, nothing left behind" {
-	before=$(host_state)
+	before=$(container_host_state)
 	touch "$SCRATCH/file"
 	printf 'GOOD=1\nBAD KEY=2\n' >"$SCRATCH/badenv"
 	check() {	# STATUS STDERR ARGS...
@@ -243,7 +226,7 @@ mc() { "$MC" -q run --rm "$@"; }
 		run "-$want" --separate-stderr "$MC" run --rm "$@"
 		[ "$status" -eq "$want" ] || { echo "$*: status $status"; return 1; }
 		[ "$stderr" = "minicontainer: $msg" ] || { echo "$*: $stderr"; return 1; }
-		[ "$(host_state)" = "$before" ]
+		[ "$(container_host_state)" = "$before" ]
 	}
 	check 125 "new root '/nonexistent': No such file or directory" /nonexistent true
 	check 125 "new root '$SCRATCH/file': Not a directory" "$SCRATCH/file" true
@@ -262,7 +245,7 @@ mc() { "$MC" -q run --rm "$@"; }
 	[ "$status" -eq 125 ]
 	[ "${stderr_lines[0]}" = "minicontainer: unknown option '--bogus'" ]
 	[ "${stderr_lines[1]}" = "Try 'minicontainer run --help' for more information." ]
-	[ "$(host_state)" = "$before" ]
+	[ "$(container_host_state)" = "$before" ]
 }
 
 @test "minicontainer: --help, run --help and the man page agree" {
@@ -404,7 +387,7 @@ mc_net() {
 
 @test "minicontainer: lifecycle bad input: one line, exit code, nothing left" {
 	"$MC" -q run -d --name ctk-t-dup "$ROOT" -- sleep 30
-	before=$(host_state)
+	before=$(container_host_state)
 	run --separate-stderr "$MC" -q run --rm --name ctk-t-dup "$ROOT" true
 	[ "$status" -eq 125 ]
 	[ "$stderr" = "minicontainer: the name 'ctk-t-dup' is already in use (minicontainer rm ctk-t-dup)" ]
@@ -429,7 +412,7 @@ mc_net() {
 	run --separate-stderr "$MC" stop nosuch
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "minicontainer: no such container: nosuch" ]
-	[ "$(host_state)" = "$before" ]
+	[ "$(container_host_state)" = "$before" ]
 	"$MC" rm -f ctk-t-dup >/dev/null
 }
 
@@ -625,4 +608,90 @@ hand_made_image() {
 	# The same image, copied instead of stacked.
 	run --separate-stderr "$MC" --storage "$SCRATCH/store" --storage-driver vfs run --rm --image by-hand -- grep ' / / ' /proc/self/mountinfo
 	[[ "$output" != *overlay* ]]
+}
+
+# --- the host's namespaces (--pid/--ipc/--uts/--cgroupns host) and
+# --- --security-opt ---
+
+@test "minicontainer: --pid/--ipc/--uts/--cgroupns host share the host's namespace; private (default) does not [vm]" {
+	for ns in pid ipc uts cgroup; do
+		opt=--$ns
+		[ "$ns" = cgroup ] && opt=--cgroupns
+		host=$(readlink "/proc/self/ns/$ns")
+		run mc "$opt" host "$ROOT" -- readlink "/proc/self/ns/$ns"
+		[ "$output" = "$host" ] || { echo "$opt host: $output"; return 1; }
+		# Control: private, given or by default, is a namespace of its own.
+		run mc "$opt" private "$ROOT" -- readlink "/proc/self/ns/$ns"
+		[[ "$output" == "$ns:["* && "$output" != "$host" ]] || { echo "$opt private: $output"; return 1; }
+		run mc "$ROOT" -- readlink "/proc/self/ns/$ns"
+		[[ "$output" == "$ns:["* && "$output" != "$host" ]]
+	done
+}
+
+@test "minicontainer: --uts host: the hostname and \$HOSTNAME are the host's, untouched" {
+	run mc --uts host "$ROOT" -- sh -c 'hostname; echo $HOSTNAME'
+	[ "${lines[0]}" = "$(hostname)" ]
+	[ "${lines[1]}" = "$(hostname)" ]
+	# Control: a UTS namespace of its own has the container's ID.
+	run mc "$ROOT" -- hostname
+	[[ "$output" =~ ^[0-9a-f]{12}$ ]]
+}
+
+@test "minicontainer: --pid host: /proc and ps show the host's PID 1; the container's orphans end with it" {
+	run mc --pid host "$ROOT" -- sh -c 'cat /proc/1/comm; ps -o pid,comm | awk "\$1 == 1 { print \$2 }"
+		ls -d /proc/'"$$"'; sleep 1234 & echo started'
+	[ "${lines[0]}" = "$(cat /proc/1/comm)" ]
+	[ "${lines[1]}" = "$(cat /proc/1/comm)" ]
+	[ "${lines[2]}" = "/proc/$$" ]
+	[ "${lines[3]}" = started ]
+	# No PID namespace ends the background sleep: init, the subreaper, did.
+	sleep 0.3
+	[ -z "$(pgrep -f 'sleep 1234')" ]
+	# Control: in its own PID namespace, PID 1 is minicontainer's init.
+	run mc "$ROOT" -- sh -c "cat /proc/1/comm; ls -d /proc/$$ 2>&1 || true"
+	[ "${lines[0]}" = minicontainer ]
+	[[ "${lines[1]}" == *"No such file or directory"* ]]
+}
+
+@test "minicontainer: --security-opt no-new-privileges: NoNewPrivs 1 by default, 0 with =false, also in exec" {
+	run mc "$ROOT" -- grep NoNewPrivs /proc/self/status
+	[ "$output" = "NoNewPrivs:	1" ]
+	run mc --security-opt no-new-privileges=true "$ROOT" -- grep NoNewPrivs /proc/self/status
+	[ "$output" = "NoNewPrivs:	1" ]
+	run mc --security-opt no-new-privileges=false "$ROOT" -- grep NoNewPrivs /proc/self/status
+	[ "$output" = "NoNewPrivs:	0" ]
+	# exec starts its command as the container's; inspect records it.
+	"$MC" -q run -d --name ctk-t-ex --security-opt no-new-privileges=false --pid host "$ROOT" -- sleep 30 >/dev/null
+	run "$MC" exec ctk-t-ex grep NoNewPrivs /proc/self/status
+	[ "$output" = "NoNewPrivs:	0" ]
+	run "$MC" inspect ctk-t-ex
+	[[ "$output" == *$'\nno_new_privs: 0\nhost_namespaces: pid\n'* ]]
+	"$MC" rm -f ctk-t-ex >/dev/null
+}
+
+@test "minicontainer: --security-opt seccomp=PROFILE is --seccomp" {
+	run mc --security-opt seccomp=unconfined "$ROOT" -- grep '^Seccomp:' /proc/self/status
+	[ "$output" = "Seccomp:	0" ]
+	# Control: the default filter.
+	run mc "$ROOT" -- grep '^Seccomp:' /proc/self/status
+	[ "$output" = "Seccomp:	2" ]
+}
+
+@test "minicontainer: bad namespace modes and security options: one line, exit 125, nothing left behind" {
+	before=$(container_host_state)
+	check() {	# STDERR ARGS...
+		local msg=$1
+		shift
+		run -125 --separate-stderr "$MC" run --rm "$@" "$ROOT" true
+		[ "$stderr" = "minicontainer: $msg" ] || { echo "$*: $stderr"; return 1; }
+		[ "$(container_host_state)" = "$before" ]
+	}
+	check "invalid --pid 'foo': host or private" --pid foo
+	check "invalid --ipc 'shareable': host or private" --ipc shareable
+	check "invalid --uts 'x': host or private" --uts x
+	check "invalid --cgroupns 'HOST': host or private" --cgroupns HOST
+	check "invalid --security-opt 'nope': no-new-privileges[=true|false] or seccomp=PROFILE" --security-opt nope
+	check "invalid --security-opt 'no-new-privileges=maybe': no-new-privileges[=true|false] or seccomp=PROFILE" --security-opt no-new-privileges=maybe
+	check "--hostname conflicts with --uts host: the hostname would be the host's" --uts host --hostname x
+	check "--pid host with a user namespace (rootless or --userns): the host's /proc cannot be mounted from it" --pid host --userns
 }

@@ -63,19 +63,27 @@ START_TEST(test_caps_default_contents)
 }
 END_TEST
 
+/* ALL is what the kernel knows and this process's bounding set still
+ * holds (CapBnd in /proc/self/status), nothing above cap_last_cap. */
 START_TEST(test_caps_all_matches_kernel)
 {
 	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+	unsigned long long bnd = 0;
+	char line[256];
 	int last;
 
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(fscanf(f, "%d", &last), 1);
 	fclose(f);
-	ck_assert(caps_all() & CAPS_BIT(last));
-	ck_assert(caps_all() & CAPS_BIT(0));
+	f = fopen("/proc/self/status", "re");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapBnd: %llx", &bnd) == 1)
+			break;
+	fclose(f);
+	ck_assert_uint_eq(caps_all(), bnd);
 	if (last < 63)
 		ck_assert(!(caps_all() >> (last + 1)));
-	ck_assert_int_eq(__builtin_popcountll(caps_all()), last + 1);
 }
 END_TEST
 
