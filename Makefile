@@ -8,7 +8,14 @@
 #                     unit, integration and vm tiers; ends "N passed,
 #                     N failed, N skipped"
 #   make vm-check     the vm tier alone (QEMU guest, pure cgroup v2)
+#   make playground   that guest as a disposable playground: a root shell
+#                     with the tools and labs (RUN='CMD' runs CMD instead)
 #   make bench        start latency and memory against the peer tools
+#   make fuzz         libFuzzer targets under ASan+UBSan, FUZZ_SECONDS each
+#   make check-asan   unit and integration tiers against a build with
+#                     ASan+UBSan (build/asan); fails on any report
+#   make check-leaks  the tools' main paths under valgrind; fails on a
+#                     definite leak
 #   make install      PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -99,8 +106,8 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 ALL_OBJ := $(LIB_OBJ) $(foreach b,$(BINS),$($(b)_SRC:%.c=$(B)/obj/%.o)) \
 	   $(PROBE_SRC:%.c=$(B)/obj/%.o) $(UNIT_SRC:%.c=$(B)/obj/%.o)
 
-.PHONY: all rootfs demo check vm-check bench install clean \
-	deps-build deps-check lint
+.PHONY: all rootfs demo check vm-check playground bench install clean \
+	deps-build deps-check lint fuzz check-asan check-leaks
 .DEFAULT_GOAL := all
 
 all: $(BINS:%=$(B)/bin/%) $(B)/bin/escape-probe
@@ -188,6 +195,16 @@ vm-check: deps-check
 	@$(MAKE) --no-print-directory WERROR=1 all rootfs $(B)/tests/sys-probe
 	@tests/run-tests.sh vm
 
+# The vm tier's guest for a person whose host is hybrid, old or locked
+# down: pure cgroup v2, every controller on, nothing kept.  RUN='CMD'
+# runs one command there (its output and status come back), e.g.
+# make playground RUN='labs/labs run 11 --ci'; RUN is taken as written
+# ($(value ...)), not expanded by make, and single-quoted for the shell.
+playground: all rootfs
+	@scripts/deps.sh vm
+	@tests/vm/run-vm.sh $(if $(value RUN),--run \
+		'$(subst ','\'',$(value RUN))',--shell)
+
 install: all rootfs
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(DATADIR)
@@ -207,11 +224,14 @@ bench: all rootfs
 
 lint:
 	shellcheck -x scripts/*.sh tests/*.sh tests/vm/*.sh tests/integration/*.sh \
-		.ci/run bench/*.sh \
+		.ci/run bench/*.sh fuzz/*.sh \
 		labs/doctor labs/labs labs/*/lab \
-		labs/*/check labs/lib/*.sh
+		labs/*/check labs/*/measure labs/lib/*.sh
 
 clean:
 	rm -rf $(B)
+
+include mk/fuzz.mk
+include mk/asan.mk
 
 -include $(ALL_OBJ:.o=.d)

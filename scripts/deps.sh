@@ -12,7 +12,8 @@ packages_for() {
 		libarchive-dev libssl-dev ;;
 	rootfs) echo busybox-static ;;
 	check) echo check bats util-linux shellcheck man-db expect jq file iproute2 nftables \
-		attr podman skopeo umoci zstd runc containerd ;;
+		attr podman skopeo umoci zstd runc containerd tmux libcap2-bin \
+		clang libclang-rt-dev ;;
 	vm) echo qemu-system-x86 kmod busybox-static xz-utils zstd ;;
 	bench) echo util-linux time bc ;;
 	*)

@@ -12,7 +12,9 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/build/test-results
+# CTK_BUILD: the build directory under the top (make check-asan: build/asan).
+build=$top/${CTK_BUILD:-build}
+out=$build/test-results
 allowed=${CTK_ALLOWED_SKIPS:-$top/tests/allowed-skips}
 
 run_tier() {
@@ -20,7 +22,7 @@ run_tier() {
 	echo "# tier: $tier"
 	case "$tier" in
 	unit)
-		"$top/build/tests/check_unit" 2>&1 | tee "$tap" || true
+		"$build/tests/check_unit" 2>&1 | tee "$tap" || true
 		;;
 	integration)
 		if [ "$(id -u)" -ne 0 ]; then
@@ -40,7 +42,7 @@ run_tier() {
 			return
 		fi
 		(cd "$top" && CTK_TIER=vm CTK_VM_LOG=$out/vm-console.log \
-			tests/vm/run-vm.sh --filter '\[vm\]$' \
+			tests/vm/run-vm.sh --timeout 1800 --filter '\[vm\]$' \
 			tests/integration/*.bats) 2>"$out/vm.log" | tee "$tap" ||
 			true
 		;;
