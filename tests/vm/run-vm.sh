@@ -1,22 +1,43 @@
 #!/usr/bin/env bash
-# run-vm.sh - the vm test tier: bats inside a QEMU guest that boots
+# run-vm.sh - the vm test tier and the playground: a QEMU guest that boots
 # Debian's kernel with a pure cgroup v2 hierarchy and every controller on.
 #
 # usage: tests/vm/run-vm.sh [--kernel-cache DIR] [--timeout SECONDS] [--]
 #                           [BATS_ARGS...]
+#        tests/vm/run-vm.sh [OPTIONS] --run COMMAND
+#        tests/vm/run-vm.sh [OPTIONS] --shell
+#        tests/vm/run-vm.sh [--kernel-cache DIR] --print-kernel
 #
 #   --kernel-cache DIR  where the kernel package is unpacked
 #                       (default ${CTK_VM_CACHE:-/var/cache/ctk-vm})
-#   --timeout SECONDS   limit for the whole guest run (default 900)
+#   --timeout SECONDS   limit for the whole guest run (default 900;
+#                       none for --shell unless given)
+#   --run COMMAND       run COMMAND with bash -c in the guest instead of
+#                       bats: its stdout and stderr come back as it
+#                       writes them, and its exit status is this script's
+#   --shell             the playground: the guest's console on this
+#                       terminal, a root login shell in the toolkit's top
+#                       directory (build/bin and labs on PATH); poweroff
+#                       or leaving the shell powers the guest off, Ctrl-a x
+#                       stops it at once; the shell's status is returned
+#   --print-kernel      print the guest kernel's path (fetching it into the
+#                       cache if needed) and exit
 #   BATS_ARGS           given to `bats --tap` in the guest, which runs in
 #                       this shell's working directory (the same path
 #                       there: the guest's root is an overlay of the host's)
 # The first argument that is none of these options starts BATS_ARGS.
 #
-# Prints the guest's TAP on stdout exactly as bats wrote it and exits with
-# bats' status.  A guest that cannot start, does not boot, times out or
-# runs no test adds "not ok N vm: REASON" (after "1..1" if nothing else
-# was printed) and exits 1; the console log's path and tail go to stderr.
+# The guest is disposable: its root is an overlay whose writable layer is
+# a tmpfs, over the host's / shared read-only, so nothing done in it
+# persists and the host's files are never written.
+#
+# Bats: prints the guest's TAP on stdout exactly as bats wrote it and
+# exits with bats' status.  A guest that cannot start, does not boot,
+# times out or runs no test adds "not ok N vm: REASON" (after "1..1" if
+# nothing else was printed) and exits 1; the console log's path and tail
+# go to stderr.  --run and --shell report such a failure as one
+# "run-vm.sh: REASON" line on stderr and exit 125 (as docker run does);
+# --print-kernel exits 1.
 #
 # Kernel: $CTK_VM_KERNEL if set (a vmlinuz-VERSION whose modules are in
 # ../lib/modules/VERSION beside it, in the cache, or in /lib/modules),
@@ -29,7 +50,8 @@
 # CTK_VM_LOG, keep the console log at this path (otherwise a temp file,
 # removed after a good run); CTK_VM_CGROUP2_OPTS, cgroup2 mount options
 # (default nsdelegate,memory_recursiveprot, as systemd mounts it).
-# Every other exported CTK_* variable is passed to bats in the guest.
+# Every other exported CTK_* variable is passed to bats (or to COMMAND,
+# or to the shell) in the guest.
 set -euo pipefail
 
 # Modules the guest loads by name, with their dependencies (modules.dep).
@@ -39,14 +61,19 @@ OPTIONAL_MODULES=(virtio_blk virtio_net veth bridge nf_tables nft_nat
 	nft_chain_nat nft_masq nft_fib_ipv4 sch_tbf)
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+top=$(cd "$here/../.." && pwd -P)
 cache=${CTK_VM_CACHE:-/var/cache/ctk-vm}
-timeout=900
+timeout=
+mode=bats    # bats, run, shell or kernel
+command=     # --run's COMMAND
 
 tmp=
 fetch_dir=
 log=
 keep_log=0
 qemu_pid=
+tail_pids=()  # helpers that end with QEMU: tail, the stdin feeder
+tty_saved=   # stty -g of the terminal --shell hands to the guest
 tap_lines=0  # TAP lines printed on stdout
 tap_tests=0  # of which test results
 finished=0   # 1 once the outcome was reported
@@ -75,33 +102,63 @@ show_log() {
 	tail -n 30 "$log" | sed 's/^/  console| /' >&2
 }
 
-# Report the tier as failed in TAP, show the console, exit 1.
-# TAP goes to fd 3, the script's stdout, even where stdout is redirected.
+# This script's own failure: for bats, a TAP line (on fd 3, the script's
+# stdout, even where stdout is redirected) and exit 1; for --run and
+# --shell one line on stderr and exit 125; for --print-kernel exit 1.
+# The console log's tail follows where there is one.
 fail() {
-	[ "$tap_lines" -gt 0 ] || echo "1..1" >&3
-	echo "not ok $((tap_tests + 1)) vm: $*" >&3
-	tap_lines=$((tap_lines + 1))
 	finished=1
-	show_log
-	exit 1
+	case "$mode" in
+	bats)
+		[ "$tap_lines" -gt 0 ] || echo "1..1" >&3
+		echo "not ok $((tap_tests + 1)) vm: $*" >&3
+		tap_lines=$((tap_lines + 1))
+		show_log
+		exit 1
+		;;
+	kernel)
+		echo "run-vm.sh: $*" >&2
+		exit 1
+		;;
+	*)
+		echo "run-vm.sh: $*" >&2
+		show_log
+		exit 125
+		;;
+	esac
 }
 
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
+	local p
 	if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
 		kill "$qemu_pid" 2>/dev/null || true
 		wait "$qemu_pid" 2>/dev/null || true
 	fi
+	for p in ${tail_pids[@]+"${tail_pids[@]}"}; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	[ -z "$tty_saved" ] || stty "$tty_saved" 2>/dev/null || true
 	# Stopped by set -e or a signal: still a failure the summary counts.
 	if [ "$rc" -ne 0 ] && [ "$finished" -eq 0 ]; then
-		[ "$tap_lines" -gt 0 ] || echo "1..1" >&3
 		case "$rc" in
 		130 | 143) err_at="interrupted by a signal" ;;
 		esac
-		echo "not ok $((tap_tests + 1)) vm: run-vm.sh stopped" \
-			"(status $rc${err_at:+, $err_at})" >&3
+		if [ "$mode" = bats ]; then
+			[ "$tap_lines" -gt 0 ] || echo "1..1" >&3
+			echo "not ok $((tap_tests + 1)) vm: run-vm.sh stopped" \
+				"(status $rc${err_at:+, $err_at})" >&3
+		else
+			echo "run-vm.sh: stopped (status $rc${err_at:+, $err_at})" >&2
+			# Not to be taken for the status of the guest's command.
+			case "$mode:$rc" in
+			kernel:* | *:130 | *:143) ;;
+			*) rc=125 ;;
+			esac
+		fi
 		show_log
 	fi
 	[ -z "$tmp" ] || rm -rf "$tmp"
@@ -116,6 +173,13 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'err_at="at line $LINENO: $BASH_COMMAND"' ERR
 
+# set_mode MODE: --run, --shell and --print-kernel exclude each other.
+set_mode() {
+	[ "$mode" = bats ] || [ "$mode" = "$1" ] ||
+		usage_error "--run, --shell and --print-kernel exclude each other"
+	mode=$1
+}
+
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h | --help)
@@ -123,13 +187,20 @@ while [ $# -gt 0 ]; do
 		finished=1
 		exit 0
 		;;
-	--kernel-cache | --timeout)
+	--kernel-cache | --timeout | --run)
 		[ $# -ge 2 ] || usage_error "option '$1' requires an argument"
-		if [ "$1" = --timeout ]; then timeout=$2; else cache=$2; fi
+		case "$1" in
+		--timeout) timeout=$2 ;;
+		--run) set_mode run && command=$2 ;;
+		*) cache=$2 ;;
+		esac
 		shift 2
 		;;
 	--kernel-cache=*) cache=${1#*=} && shift ;;
 	--timeout=*) timeout=${1#*=} && shift ;;
+	--run=*) set_mode run && command=${1#*=} && shift ;;
+	--shell) set_mode shell && shift ;;
+	--print-kernel) set_mode kernel && shift ;;
 	--)
 		shift
 		break
@@ -137,9 +208,16 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-[[ "$timeout" =~ ^[1-9][0-9]*$ ]] ||
+[ -n "$timeout" ] || [ "$mode" = shell ] || timeout=900
+[ -z "$timeout" ] || [[ "$timeout" =~ ^[1-9][0-9]*$ ]] ||
 	usage_error "--timeout wants a number of seconds, not '$timeout'"
 [ -n "$cache" ] || usage_error "--kernel-cache wants a directory"
+if [ "$mode" = run ] && [ -z "$command" ]; then
+	usage_error "--run wants a command"
+fi
+if [ "$mode" != bats ] && [ $# -gt 0 ]; then
+	usage_error "unexpected argument '$1' (bats arguments go without --run, --shell or --print-kernel)"
+fi
 bats_args=("$@")
 start=$SECONDS
 
@@ -408,7 +486,7 @@ copy_modules() {
 keep_paths() {
 	local p a
 	{
-		printf '%s\n' "$PWD" "$moddir" "$here"
+		printf '%s\n' "$PWD" "$top" "$moddir" "$here"
 		for a in "${bats_args[@]}"; do
 			case "$a" in /*) p=$a ;; *) p=$PWD/$a ;; esac
 			[ -e "$p" ] || continue
@@ -443,11 +521,14 @@ array() {
 }
 
 # The guest's orders, sourced by stage2.sh from the results share:
-# WORKDIR and BATS_ARGS (cd there, run bats --tap with them), TIMEOUT (for
-# its watchdog), MODDIR (to show as /lib/modules/VERSION), KEEP (paths
-# under /tmp to keep visible), CGROUP2_OPTS, ENVS (NAME=VALUE for bats).
+# MODE (bats, run or shell), WORKDIR (cd there), BATS_ARGS (bats --tap
+# runs with them), COMMAND (--run's), TOPDIR (the toolkit, for PATH),
+# TERM_NAME, ROWS and COLS (the terminal --shell hands over), TIMEOUT
+# (for its watchdog; 0: none), MODDIR (to show as /lib/modules/VERSION),
+# KEEP (paths under /tmp to keep visible), CGROUP2_OPTS, ENVS (NAME=VALUE
+# for what runs there).
 write_job() {
-	local k envs=() keep=()
+	local k envs=() keep=() workdir=$top
 	for k in $(compgen -e); do
 		case "$k" in
 		CTK_VM_*) ;;
@@ -455,9 +536,16 @@ write_job() {
 		esac
 	done
 	mapfile -t keep < <(keep_paths)
+	[ "$mode" != bats ] || workdir=$PWD
 	{
-		printf 'WORKDIR=%q\n' "$PWD"
-		printf 'TIMEOUT=%q\n' "$timeout"
+		printf 'MODE=%q\n' "$mode"
+		printf 'WORKDIR=%q\n' "$workdir"
+		printf 'TOPDIR=%q\n' "$top"
+		printf 'COMMAND=%q\n' "$command"
+		printf 'TERM_NAME=%q\n' "$term_name"
+		printf 'ROWS=%q\n' "$rows"
+		printf 'COLS=%q\n' "$cols"
+		printf 'TIMEOUT=%q\n' "${timeout:-0}"
 		printf 'MODDIR=%q\n' "$moddir"
 		printf 'CGROUP2_OPTS=%q\n' \
 			"${CTK_VM_CGROUP2_OPTS:-nsdelegate,memory_recursiveprot}"
@@ -468,8 +556,10 @@ write_job() {
 }
 
 run_guest() {
-	local results=$tmp/results append host_share results_share
-	append="console=ttyS0 quiet panic=-1 ${CTK_VM_APPEND:-}"
+	local results=$tmp/results append host_share results_share console=()
+	local runner=() p
+	# ctk.vm: how the labs' doctor knows it runs in the toolkit's own guest.
+	append="console=ttyS0 quiet panic=-1 ctk.vm ${CTK_VM_APPEND:-}"
 	host_share="local,path=/,mount_tag=host,security_model=none"
 	host_share+=",readonly=on,multidevs=remap"
 	results_share="local,path=${results//,/,,},mount_tag=results"
@@ -482,20 +572,73 @@ run_guest() {
 	# KVM hangs on the development machines: TCG only.
 	# The disk's serial is how tests know it is the scratch disk.
 	scratch="file=${tmp//,/,,}/scratch.img,if=none,id=scratch,format=raw"
+	if [ "$mode" = shell ]; then
+		# The serial console on this terminal (and in the log), muxed
+		# with QEMU's monitor: Ctrl-a is QEMU's escape key (Ctrl-a x
+		# quits); signal=off hands Ctrl-c to the guest.
+		console=(-chardev
+			"stdio,id=console,mux=on,signal=off,logfile=${log//,/,,}"
+			-serial chardev:console -mon "chardev=console,mode=readline")
+	else
+		console=(-chardev "file,id=console,path=${log//,/,,}"
+			-serial chardev:console)
+	fi
 	qemu_args=(-accel tcg -machine pc -m 2048 -smp 2
 		-nodefaults -no-user-config -display none -no-reboot
-		-chardev "file,id=console,path=${log//,/,,}" -serial chardev:console
+		"${console[@]}"
 		-kernel "$kernel" -initrd "$tmp/initrd.gz" -append "$append"
 		-virtfs "$host_share" -virtfs "$results_share"
 		-drive "$scratch"
 		-device "virtio-blk-pci,drive=scratch,serial=ctk-scratch"
 		-netdev "hubport,id=nic0,hubid=0" -device "virtio-net-pci,netdev=nic0")
-	timeout --kill-after=10 "$timeout" qemu-system-x86_64 "${qemu_args[@]}" \
-		</dev/null 2>"$tmp/qemu.stderr" &
+	# --foreground: a process group of timeout's own could not read
+	# the terminal the shell's console is on.
+	if [ -n "$timeout" ]; then
+		runner=(timeout --kill-after=10 "$timeout")
+		[ "$mode" != shell ] ||
+			runner=(timeout --foreground --kill-after=10 "$timeout")
+	fi
+	if [ "$mode" = shell ] && [ -n "$tty_saved" ]; then
+		# fd 4 is this script's stdin: a background job's is /dev/null.
+		${runner[@]+"${runner[@]}"} qemu-system-x86_64 "${qemu_args[@]}" \
+			<&4 2>"$tmp/qemu.stderr" &
+	elif [ "$mode" = shell ]; then
+		# Not a terminal: commands piped in.  Bytes that reach a serial
+		# port before its driver is up are lost, so they are held back
+		# until stage2.sh says the shell's line is ready.
+		mkfifo "$tmp/stdin"
+		(
+			until [ -e "$results/shell" ] || [ -e "$results/status" ]; do
+				sleep 0.2
+			done
+			exec cat <&4
+		) >"$tmp/stdin" &
+		tail_pids+=("$!")
+		${runner[@]+"${runner[@]}"} qemu-system-x86_64 "${qemu_args[@]}" \
+			<"$tmp/stdin" 2>"$tmp/qemu.stderr" &
+	else
+		${runner[@]+"${runner[@]}"} qemu-system-x86_64 "${qemu_args[@]}" \
+			</dev/null 2>"$tmp/qemu.stderr" &
+	fi
 	qemu_pid=$!
+	if [ "$mode" = run ]; then
+		# The command's output as the guest writes it: the share is
+		# mounted without a cache, so each write lands here at once.
+		tail -n +1 -s 0.2 -f --pid="$qemu_pid" "$results/out" &
+		tail_pids+=("$!")
+		tail -n +1 -s 0.2 -f --pid="$qemu_pid" "$results/err" >&2 &
+		tail_pids+=("$!")
+	fi
 	qemu_status=0
 	wait "$qemu_pid" || qemu_status=$?
 	qemu_pid=
+	# Reaped, QEMU is gone for tail too: it prints the rest and ends.
+	# The stdin feeder may still wait for input: it is not needed now.
+	[ "$mode" != shell ] || kill ${tail_pids[@]+"${tail_pids[@]}"} 2>/dev/null || true
+	for p in ${tail_pids[@]+"${tail_pids[@]}"}; do
+		wait "$p" 2>/dev/null || true
+	done
+	tail_pids=()
 	cat "$tmp/qemu.stderr" >>"$log"
 }
 
@@ -512,7 +655,55 @@ console_reason() {
 
 fact() { sed -n "s/^$1 //p" "$tmp/results/facts" 2>/dev/null; }
 
+# What the guest was, from its facts: kernel, cgroups, modules, timings.
+say_facts() {
+	local r=$tmp/results end
+	[ -e "$r/facts" ] || return 0
+	say "guest kernel $(fact kernel); cgroup2 ($(fact cgroup2))" \
+		"subtree_control: $(fact subtree_control);" \
+		"v1 hierarchies: $(fact 'v1 hierarchies')"
+	say "guest modules: $(fact modules)"
+	end=$(fact job_end)
+	say "times (guest uptime): booted at $(sed -n 's/^booted //p' \
+		"$r/booted")s, $what started at $(fact job_start)s" \
+		"${end:+and ended at ${end}s}; wall ${wall}s for the run"
+}
+
+# How the guest ended: a failure of this script (fail exits), or the
+# status that what ran in it ($what: bats, the command, the shell) wrote.
+outcome() {
+	local r=$tmp/results after=
+	[ "$mode" != bats ] || after=" (after $tap_tests results)"
+	if [ "$qemu_status" -eq 124 ] || [ "$qemu_status" -eq 137 ]; then
+		if [ -e "$r/booted" ]; then
+			fail "guest timed out after ${timeout}s while $what ran$after"
+		fi
+		fail "guest timed out after ${timeout}s before it booted" \
+			"($(console_reason))"
+	fi
+	[ -e "$r/booted" ] ||
+		fail "guest did not boot (qemu status $qemu_status): $(console_reason)"
+	[ -e "$r/status" ] ||
+		fail "guest stopped before $what finished: $(console_reason)"
+	if [ -e "$r/hung" ]; then
+		say "$what ran out of time; the guest's processes then:"
+		sed 's/^/  hung| /' "$r/hung" >&2
+		fail "$what timed out in the guest (run-vm.sh --timeout" \
+			"$timeout)${after:+ after $tap_tests results}; its process" \
+			"tree is on stderr"
+	fi
+	status=$(cat "$r/status")
+	[[ "$status" =~ ^[0-9]+$ ]] || fail "guest wrote a bad $what status '$status'"
+}
+
 # --- main ------------------------------------------------------------------
+
+if [ "$mode" = kernel ]; then
+	find_kernel
+	finished=1
+	echo "$kernel"
+	exit 0
+fi
 
 ensure_packages qemu-system-x86 busybox-static
 find_kernel
@@ -524,6 +715,16 @@ for n in "${order[@]}"; do
 	esac
 done
 
+# The terminal --shell hands to the guest: its type and size (a serial
+# line has no way to tell them).
+term_name='' rows='' cols=''
+if [ "$mode" = shell ] && [ -t 0 ]; then
+	term_name=${TERM:-vt100}
+	read -r rows cols < <(stty size 2>/dev/null) || true
+	tty_saved=$(stty -g)
+fi
+exec 4<&0
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ctk-vm.XXXXXX")
 if [ -n "${CTK_VM_LOG:-}" ]; then
 	log=$CTK_VM_LOG
@@ -532,55 +733,51 @@ else
 	log=$(mktemp "${TMPDIR:-/tmp}/ctk-vm-console.XXXXXX")
 fi
 mkdir "$tmp/results"
+: >"$tmp/results/out"
+: >"$tmp/results/err"
 truncate -s 64M "$tmp/scratch.img"
 build_initramfs
 write_job
-say "booting $kernel with ${#order[@]} modules (timeout ${timeout}s)"
+case "$mode" in
+bats) what=bats ;;
+run) what="the command" ;;
+shell) what="the shell" ;;
+esac
+if [ "$mode" = shell ]; then
+	say "booting the playground: $kernel under QEMU (TCG," \
+		"emulated)${timeout:+ (timeout ${timeout}s)}"
+else
+	say "booting $kernel with ${#order[@]} modules (timeout ${timeout}s)"
+fi
 run_guest
 wall=$((SECONDS - start))
 
 r=$tmp/results
-if [ -s "$r/tap" ]; then
+if [ "$mode" = bats ] && [ -s "$r/tap" ]; then
 	cat "$r/tap"
 	[ -z "$(tail -c 1 "$r/tap")" ] || echo
 	tap_lines=$(grep -c '' "$r/tap" || true)
 	tap_tests=$(grep -cE '^(not )?ok ' "$r/tap" || true)
 fi
 [ ! -s "$r/bats.stderr" ] || cat "$r/bats.stderr" >&2
-if [ -e "$r/facts" ]; then
-	say "guest kernel $(fact kernel); cgroup2 ($(fact cgroup2))" \
-		"subtree_control: $(fact subtree_control)"
-	say "guest modules: $(fact modules)"
-	end=$(fact bats_end)
-	say "times (guest uptime): booted at $(sed -n 's/^booted //p' \
-		"$r/booted")s, bats started at $(fact bats_start)s" \
-		"${end:+and ended at ${end}s}; wall ${wall}s for the run"
-fi
-
-if [ "$qemu_status" -eq 124 ] || [ "$qemu_status" -eq 137 ]; then
-	if [ -e "$r/booted" ]; then
-		fail "guest timed out after ${timeout}s while bats ran" \
-			"(after $tap_tests results)"
+[ "$mode" = shell ] || say_facts
+outcome
+case "$mode" in
+bats)
+	[ "$tap_tests" -gt 0 ] || fail "bats ran zero tests (bats status $status)"
+	finished=1
+	if [ "$status" -ne 0 ]; then
+		say "bats failed in the guest (status $status)"
+		show_log
 	fi
-	fail "guest timed out after ${timeout}s before it booted" \
-		"($(console_reason))"
-fi
-[ -e "$r/booted" ] ||
-	fail "guest did not boot (qemu status $qemu_status): $(console_reason)"
-[ -e "$r/status" ] ||
-	fail "guest stopped before bats finished: $(console_reason)"
-if [ -e "$r/hung" ]; then
-	say "bats ran out of time; the guest's processes then:"
-	sed 's/^/  hung| /' "$r/hung" >&2
-	fail "bats timed out in the guest (run-vm.sh --timeout $timeout)" \
-		"after $tap_tests results; its process tree is on stderr"
-fi
-status=$(cat "$r/status")
-[[ "$status" =~ ^[0-9]+$ ]] || fail "guest wrote a bad bats status '$status'"
-[ "$tap_tests" -gt 0 ] || fail "bats ran zero tests (bats status $status)"
-finished=1
-if [ "$status" -ne 0 ]; then
-	say "bats failed in the guest (status $status)"
-	show_log
-fi
+	;;
+run)
+	finished=1
+	[ "$status" -eq 0 ] || say "the command failed in the guest (status $status)"
+	;;
+shell)
+	finished=1
+	say "the playground is off; nothing done in it was kept"
+	;;
+esac
 exit "$status"
