@@ -23,7 +23,7 @@ leftovers() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"PASS process "*" sees an uptime of "*"boottime offset 86400 s"* ]]
 	[[ "$output" == *"write(\"/proc/self/timens_offsets\", \"boottime 86400 0\"): Permission denied"* ]]
-	[[ "$output" == *"PASS process "*"CLOCK_MONOTONIC runs 60 s behind"* ]]
+	[[ "$output" == *"PASS process "*"CLOCK_MONOTONIC runs "*" s behind"* ]]
 	[[ "$output" == *"PASS process "*"its \"machine\" booted "* ]]
 	[[ "$output" == *"PASS 10-time: every check passed"* ]]
 	[ "$(leftovers)" = "$before" ]

@@ -24,7 +24,7 @@ teardown() {
 meta() { sed -n "s/^$2=//p" "$TOP/labs/$1/meta"; }
 
 @test "labs command: list shows every lab in order, with its meta and progress" {
-	[ "$NLABS" -eq 21 ]
+	[ "$NLABS" -eq 24 ]
 	run --separate-stderr "$LABS" list
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
@@ -40,13 +40,13 @@ meta() { sed -n "s/^$2=//p" "$TOP/labs/$1/meta"; }
 		i=$((i + 2))
 	done
 	[ "${#lines[@]}" -eq $((1 + 2 * NLABS)) ]
-	[[ "$output" == *"21-runtime-contract "*"35  no      the runtime contract: an OCI bundle"* ]]
+	[[ "$output" == *"23-runtime-contract "*"35  no      the runtime contract: an OCI bundle"* ]]
 }
 
 @test "labs command: list --json is valid JSON that agrees with each meta" {
 	run --separate-stderr "$LABS" list --json
 	[ "$status" -eq 0 ]
-	[ "$(jq length <<<"$output")" -eq 21 ]
+	[ "$(jq length <<<"$output")" -eq "$NLABS" ]
 	[ "$(jq -r '.[].name' <<<"$output")" = \
 		"$(cd "$TOP/labs" && ls -d [0-9][0-9]-* | sort)" ]
 	[ "$(jq -c '.[0]' <<<"$output")" = \
@@ -127,7 +127,7 @@ meta() { sed -n "s/^$2=//p" "$TOP/labs/$1/meta"; }
 	run --separate-stderr "$LABS" progress
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 3 ]
-	[ "${lines[0]}" = "2 of 21 labs passed" ]
+	[ "${lines[0]}" = "2 of 24 labs passed" ]
 	[ "${lines[1]}" = "  01-chroot  2024-01-02  $(meta 01-chroot title)" ]
 	[ "${lines[2]}" = "  03-mount  2024-02-03  $(meta 03-mount title)" ]
 	# Forget one, by number.
@@ -136,7 +136,7 @@ meta() { sed -n "s/^$2=//p" "$TOP/labs/$1/meta"; }
 	[ "$output" = "labs: 01-chroot forgotten" ]
 	[ "$(cat "$STATE")" = "03-mount 2024-02-03" ]
 	run "$LABS" progress
-	[ "${lines[0]}" = "1 of 21 labs passed" ]
+	[ "${lines[0]}" = "1 of 24 labs passed" ]
 	run --separate-stderr "$LABS" reset 01-chroot
 	[ "$status" -eq 0 ]
 	[ "$output" = "labs: 01-chroot was not passed" ]
@@ -145,7 +145,7 @@ meta() { sed -n "s/^$2=//p" "$TOP/labs/$1/meta"; }
 	[ "$status" -eq 0 ]
 	[ ! -e "$STATE" ]
 	run "$LABS" progress
-	[ "$output" = "0 of 21 labs passed" ]
+	[ "$output" = "0 of 24 labs passed" ]
 	[ "$(ls -A "$XDG_STATE_HOME/ctk")" = "" ]
 }
 

@@ -140,6 +140,9 @@ leftovers() {
 @test "doctor: reports this host's cgroup mode and controllers [vm]" {
 	run "$TOP/labs/doctor"
 	[ "$status" -eq 0 ]
+	# Folded within 100 columns; joined again to match whole statements.
+	[ "$(awk 'length > 100' <<<"$output" | wc -l)" -eq 0 ]
+	output=$(sed -z 's/\ndoctor:   / /g' <<<"$output")
 	[[ "$output" == *"doctor: kernel $(uname -r)"* ]]
 	if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then
 		[[ "$output" == *"doctor: cgroups: v2 (pure) at /sys/fs/cgroup; controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"* ]]
@@ -213,4 +216,49 @@ leftovers() {
 		n=$((n + 1))
 	done
 	[ "$n" -ge 2 ]
+}
+
+@test "labs: every lab states what differs on a hybrid host and without root, in meta and README" {
+	n=0
+	for meta in "$TOP"/labs/*/meta; do
+		dir=$(dirname "$meta")
+		hybrid=$(sed -n 's/^hybrid=//p' "$meta")
+		rootless=$(sed -n 's/^rootless=//p' "$meta")
+		[ -n "$hybrid" ] || { echo "$meta: no hybrid="; return 1; }
+		[ -n "$rootless" ] || { echo "$meta: no rootless="; return 1; }
+		grep -qxF -- "- On a hybrid host: $hybrid" "$dir/README.md" ||
+			{ echo "$dir/README.md does not say: $hybrid"; return 1; }
+		grep -qxF -- "- Without root: $rootless" "$dir/README.md" ||
+			{ echo "$dir/README.md does not say: $rootless"; return 1; }
+		n=$((n + 1))
+	done
+	[ "$n" -ge 20 ]
+}
+
+@test "doctor: says what differs for a lab on a hybrid host and without root, marking this host's case [vm]" {
+	dir=$(mktemp -d /tmp/ctk-doctor.XXXXXX)
+	mkdir "$dir/99-x"
+	chmod -R a+rX "$dir"
+	printf 'needs=\nhybrid=v1 holds the memory controller\nrootless=%s\n' \
+		"only a delegated subtree $(printf 'word%.0s ' {1..20})end" >"$dir/99-x/meta"
+	run env CTK_LABS_DIR="$dir" "$TOP/labs/doctor" --lab 99-x
+	[ "$status" -eq 0 ]
+	if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then
+		mark=
+	else
+		mark=" (this host)"
+	fi
+	[[ "$output" == *"doctor: lab 99-x on a hybrid host$mark:"$'\n'"doctor:   v1 holds the memory controller"$'\n'* ]]
+	[[ "$output" == *"doctor: lab 99-x without root:"$'\n'"doctor:   only a delegated subtree word"* ]]
+	# Folded: no line over 100 columns, and the text's last word is there.
+	[ "$(awk 'length > 100' <<<"$output" | wc -l)" -eq 0 ]
+	[[ "${lines[-1]}" == "doctor:   "*" end" ]]
+	run env CTK_LABS_DIR="$dir" "$TOP/labs/doctor" --lab 99-x --json
+	[ "$(jq -r .lab.hybrid <<<"$output")" = "v1 holds the memory controller" ]
+	# As nobody: the rootless case is marked as the user's own.
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env CTK_LABS_DIR="$dir" "$TOP/labs/doctor" --lab 99-x
+	rm -rf "$dir"
+	[ "$status" -eq 1 ] || [ "$status" -eq 0 ]
+	[[ "$output" == *"doctor: lab 99-x without root (you, uid 65534):"* ]]
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Lab 20 (an image is a tar file): it passes in --ci mode and leaves
+# Lab 22 (an image is a tar file): it passes in --ci mode and leaves
 # nothing behind, also when interrupted; each checker fails, with the
 # right hint, on a state where the image or the container is wrong, and
 # passes once it is right.  The 'overlay' checker is also tested against
@@ -9,15 +9,15 @@
 
 load helpers
 
-CHECK=$BATS_TEST_DIRNAME/../../labs/20-images/check
+CHECK=$BATS_TEST_DIRNAME/../../labs/22-images/check
 MC=minicontainer
-# The containers these tests start; ctk-lab20 is the lab's own.
-NAME=ctk-t-lab20
+# The containers these tests start; ctk-lab22 is the lab's own.
+NAME=ctk-t-lab22
 
 setup() { common_setup; }
 
 teardown() {
-	"$MC" rm -f "$NAME" ctk-lab20 >/dev/null 2>&1 || true
+	"$MC" rm -f "$NAME" ctk-lab22 >/dev/null 2>&1 || true
 	# A test's overlay mounted on the host, before its upper dir goes.
 	if mountpoint -q "$SCRATCH/merged" 2>/dev/null; then
 		umount "$SCRATCH/merged"
@@ -34,7 +34,7 @@ leftovers() {
 	find /var/lib/minicontainer -mindepth 2 2>/dev/null | wc -l
 }
 
-# mk_layout DIR [nowh]: the lab's image, ctk-lab20:1, as an OCI layout in
+# mk_layout DIR [nowh]: the lab's image, ctk-lab22:1, as an OCI layout in
 # DIR (made in $SCRATCH/mk); with nowh, layer 3 has no whiteout.
 mk_layout() {
 	local out=$1 w=$SCRATCH/mk d1 l1 l2 l3 c m
@@ -69,7 +69,7 @@ mk_layout() {
 			{mediaType: "application/vnd.oci.image.layer.v1.tar", digest: $l3, size: $s3}]}' \
 		>"$w/manifest.json"
 	m=$(blob "$out" "$w/manifest.json")
-	write_index "$out" "$m" "$(stat -c %s "$w/manifest.json")" ctk-lab20:1
+	write_index "$out" "$m" "$(stat -c %s "$w/manifest.json")" ctk-lab22:1
 	echo '{"imageLayoutVersion": "1.0.0"}' >"$out/oci-layout"
 }
 # Copy a file into layout $1 under its sha256; print the hex.
@@ -98,7 +98,7 @@ edit_manifest() {
 	jq "$2" "$old" >"$SCRATCH/manifest.json"
 	rm "$old"
 	new=$(blob "$1" "$SCRATCH/manifest.json")
-	write_index "$1" "$new" "$(stat -c %s "$SCRATCH/manifest.json")" ctk-lab20:1
+	write_index "$1" "$new" "$(stat -c %s "$SCRATCH/manifest.json")" ctk-lab22:1
 }
 
 # fake_store STORE [nowh|plainwh]: a store whose cache holds the lab's
@@ -131,36 +131,36 @@ sim_run() {
 		sh "$LOWER" "$SCRATCH/state" "$MC" "$NAME" >/dev/null
 }
 
-@test "labs: 20-images passes in --ci mode and leaves nothing behind" {
+@test "labs: 22-images passes in --ci mode and leaves nothing behind" {
 	before=$(leftovers)
-	run env NO_COLOR=1 "$TOP/labs/20-images/lab" --ci
+	run env NO_COLOR=1 "$TOP/labs/22-images/lab" --ci
 	echo "$output"
 	[ "$status" -eq 0 ]
 	# 1: the layout, walked digest by digest.
 	[[ "$output" == *" ./bin/busybox"$'\n'* ]]
 	[[ "$output" == *"lab/.wh.bye.txt"* ]]
 	[[ "$output" =~ blobs/sha256/[0-9a-f]{64}:\ OK ]]
-	[[ "$output" == *"PASS /tmp/ctk-lab20."*"/layout is an OCI image layout: index.json names ctk-lab20:1 -> manifest "*"and 3 layers ("*"every digest and size right; layer 3 whites out lab/bye.txt"* ]]
+	[[ "$output" == *"PASS /tmp/ctk-lab22."*"/layout is an OCI image layout: index.json names ctk-lab22:1 -> manifest "*"and 3 layers ("*"every digest and size right; layer 3 whites out lab/bye.txt"* ]]
 	# 2: the whiteout unpacked as a file, then applied by hand.
 	[[ "$output" == *"rootfs/lab/.wh.bye.txt"* ]]
-	[[ "$output" == *"PASS /tmp/ctk-lab20."*"/rootfs holds the three layers in order"*"lab/bye.txt deleted by the whiteout, and no .wh. file left"* ]]
+	[[ "$output" == *"PASS /tmp/ctk-lab22."*"/rootfs holds the three layers in order"*"lab/bye.txt deleted by the whiteout, and no .wh. file left"* ]]
 	# 3: loaded, listed, run with its Cmd, Env and WorkingDir.
-	[[ "$output" == *"Loaded image: ctk-lab20:1"* ]]
-	[[ "$output" =~ ctk-lab20\ +1\ +[0-9a-f]{12}\  ]]
+	[[ "$output" == *"Loaded image: ctk-lab22:1"* ]]
+	[[ "$output" =~ ctk-lab22\ +1\ +[0-9a-f]{12}\  ]]
 	[[ "$output" == *"hello from a tar file in /lab: hello.txt note.txt"* ]]
 	# The whiteout in the cache: a 0/0 character device.
 	grep -Eq '^c[-rwx]{9} +[0-9]+ root root +0, +0 .* bye\.txt$' <<<"$output"
 	# The root: an overlay; the host's table has none with its upper dir.
-	[[ "$output" == *"lowerdir"*"/tmp/ctk-lab20."*"/store/layers/"* ]]
+	[[ "$output" == *"lowerdir"*"/tmp/ctk-lab22."*"/store/layers/"* ]]
 	[ "$(grep -A1 '^# grep -c "\$U" /proc/self/mountinfo$' <<<"$output" | tail -1)" = 0 ]
-	[[ "$output" == *"PASS process "*" (ctk-lab20)'s root is an overlay (mount "*" of 3 cached layer(s) of /tmp/ctk-lab20."*"/store/layers (top first: "*"the host's mount table does not show it; /lab has hello.txt, bye.txt is whited out"* ]]
-	[[ "$output" == *"PASS 20-images: every check passed"* ]]
+	[[ "$output" == *"PASS process "*" (ctk-lab22)'s root is an overlay (mount "*" of 3 cached layer(s) of /tmp/ctk-lab22."*"/store/layers (top first: "*"the host's mount table does not show it; /lab has hello.txt, bye.txt is whited out"* ]]
+	[[ "$output" == *"PASS 22-images: every check passed"* ]]
 	[ "$(leftovers)" = "$before" ]
 }
 
-@test "labs: 20-images cleans up when interrupted while its container runs" {
+@test "labs: 22-images cleans up when interrupted while its container runs" {
 	before=$(leftovers)
-	NO_COLOR=1 "$TOP/labs/20-images/lab" --ci >"$SCRATCH/lab.out" 2>&1 &
+	NO_COLOR=1 "$TOP/labs/22-images/lab" --ci >"$SCRATCH/lab.out" 2>&1 &
 	lab=$!
 	# The upper dir is echoed once the container runs, and the lab
 	# goes on for a while after (exec, ls, the checker).
@@ -176,14 +176,14 @@ sim_run() {
 	wait "$lab" || status=$?
 	[ "$status" -eq 130 ]
 	run ! grep -q "== Result ==" "$SCRATCH/lab.out"
-	run "$MC" inspect ctk-lab20
+	run "$MC" inspect ctk-lab22
 	[ "$status" -ne 0 ]
 	[ "$(leftovers)" = "$before" ]
 }
 
-@test "labs: 20-images cleans up when interrupted while building by hand" {
+@test "labs: 22-images cleans up when interrupted while building by hand" {
 	before=$(leftovers)
-	NO_COLOR=1 "$TOP/labs/20-images/lab" --ci >"$SCRATCH/lab.out" 2>&1 &
+	NO_COLOR=1 "$TOP/labs/22-images/lab" --ci >"$SCRATCH/lab.out" 2>&1 &
 	lab=$!
 	for ((i = 0; i < 300; i++)); do
 		grep -q '^== 2\. ' "$SCRATCH/lab.out" && break
@@ -198,12 +198,12 @@ sim_run() {
 	[ "$(leftovers)" = "$before" ]
 }
 
-@test "labs: 20 checker 'layout' passes on the lab's image, fails on each broken digest or descriptor" {
+@test "labs: 22 checker 'layout' passes on the lab's image, fails on each broken digest or descriptor" {
 	L=$SCRATCH/layout
 	mk_layout "$L"
 	run "$CHECK" layout "$L"
 	[ "$status" -eq 0 ]
-	[[ "$output" =~ ^$L\ is\ an\ OCI\ image\ layout:\ index.json\ names\ ctk-lab20:1\ -\>\ manifest\ [0-9a-f]{12}\ -\>\ config\ [0-9a-f]{12}\ and\ 3\ layers\ \([0-9]+/10240/10240\ bytes\),\ every\ digest\ and\ size\ right\;\ layer\ 3\ whites\ out\ lab/bye.txt$ ]]
+	[[ "$output" =~ ^$L\ is\ an\ OCI\ image\ layout:\ index.json\ names\ ctk-lab22:1\ -\>\ manifest\ [0-9a-f]{12}\ -\>\ config\ [0-9a-f]{12}\ and\ 3\ layers\ \([0-9]+/10240/10240\ bytes\),\ every\ digest\ and\ size\ right\;\ layer\ 3\ whites\ out\ lab/bye.txt$ ]]
 	# A blob changed after it was named.
 	m=$(manifest_of "$L")
 	cp "$m" "$SCRATCH/m.save"
@@ -235,8 +235,8 @@ sim_run() {
 	jq 'del(.manifests[0].annotations)' "$L/index.json" >"$SCRATCH/i" && mv "$SCRATCH/i" "$L/index.json"
 	run "$CHECK" layout "$L"
 	[ "$status" -eq 1 ]
-	[ "${lines[0]}" = "the manifest's descriptor in index.json is not named ctk-lab20:1" ]
-	[[ "${lines[1]}" == *'"org.opencontainers.image.ref.name": "ctk-lab20:1"'* ]]
+	[ "${lines[0]}" = "the manifest's descriptor in index.json is not named ctk-lab22:1" ]
+	[[ "${lines[1]}" == *'"org.opencontainers.image.ref.name": "ctk-lab22:1"'* ]]
 	# A missing blob, and no oci-layout.
 	rm -rf "$L" && mk_layout "$L"
 	rm "$(layer_of "$L" 2)"
@@ -249,7 +249,7 @@ sim_run() {
 	[ "${lines[0]}" = "$L/oci-layout is missing or does not say imageLayoutVersion 1.0.0" ]
 }
 
-@test "labs: 20 checker 'layout' fails on a wrong diff_id and a layer 3 without whiteout" {
+@test "labs: 22 checker 'layout' fails on a wrong diff_id and a layer 3 without whiteout" {
 	L=$SCRATCH/layout
 	mk_layout "$L"
 	# The config's first diff_id set to the gzip blob's digest.
@@ -269,7 +269,7 @@ sim_run() {
 	[ "${lines[1]}" = "hint: a layer deletes a lower file with a whiteout: an empty file named .wh. + the name, in the same directory (touch DIR/lab/.wh.bye.txt before tar)" ]
 }
 
-@test "labs: 20 checker 'unpacked' fails on a missing layer or an unapplied whiteout, then passes" {
+@test "labs: 22 checker 'unpacked' fails on a missing layer or an unapplied whiteout, then passes" {
 	L=$SCRATCH/layout R=$SCRATCH/rootfs
 	mk_layout "$L"
 	mkdir "$R"
@@ -298,12 +298,12 @@ sim_run() {
 	[[ "${lines[0]}" == "$R holds the three layers in order: layer 1's root ("*" entries), lab/hello.txt from layer 2, lab/note.txt from layer 3; lab/bye.txt deleted by the whiteout, and no .wh. file left" ]]
 }
 
-@test "labs: 20 checker 'overlay' fails without a container and on one started from a directory" {
+@test "labs: 22 checker 'overlay' fails without a container and on one started from a directory" {
 	S=$SCRATCH/store
 	run "$CHECK" overlay "$S" "$NAME"
 	[ "$status" -eq 1 ]
 	[ "${lines[0]}" = "no container $NAME" ]
-	[ "${lines[1]}" = "hint: start it detached from the image: minicontainer --storage $S run -d --name $NAME --image ctk-lab20:1 -- sleep 300" ]
+	[ "${lines[1]}" = "hint: start it detached from the image: minicontainer --storage $S run -d --name $NAME --image ctk-lab22:1 -- sleep 300" ]
 	# Started from the rootfs without --image: its root is the directory.
 	"$MC" -q run -d --name "$NAME" "$ROOTFS" -- sleep 300 >/dev/null
 	run "$CHECK" overlay "$S" "$NAME"
@@ -322,7 +322,7 @@ sim_run() {
 	[ "${lines[1]}" = "hint: its command must last: remove it (minicontainer rm -f $NAME) and start it again with -d and -- sleep 300" ]
 }
 
-@test "labs: 20 checker 'overlay' passes on an overlay in a private namespace, fails on one mounted on the host" {
+@test "labs: 22 checker 'overlay' passes on an overlay in a private namespace, fails on one mounted on the host" {
 	S=$SCRATCH/store
 	fake_store "$S"
 	sim_run "$S"
@@ -338,10 +338,10 @@ sim_run() {
 	run "$CHECK" overlay "$S" "$NAME"
 	[ "$status" -eq 1 ]
 	[[ "${lines[0]}" =~ ^the\ overlay\ under\ process\ [0-9]+\ \($NAME\)\ is\ also\ mounted\ in\ the\ host\'s\ mount\ table,\ at\ $SCRATCH/merged$ ]]
-	[ "${lines[1]}" = "hint: it was mounted by hand in the host's mount namespace; run --image mounts the overlay in the runtime's private mount namespace, where only the container sees it: umount $SCRATCH/merged, minicontainer rm -f $NAME, then run it with --image ctk-lab20:1" ]
+	[ "${lines[1]}" = "hint: it was mounted by hand in the host's mount namespace; run --image mounts the overlay in the runtime's private mount namespace, where only the container sees it: umount $SCRATCH/merged, minicontainer rm -f $NAME, then run it with --image ctk-lab22:1" ]
 }
 
-@test "labs: 20 checker 'overlay' fails on layers outside the store, no whiteout, or a plain .wh. file" {
+@test "labs: 22 checker 'overlay' fails on layers outside the store, no whiteout, or a plain .wh. file" {
 	S=$SCRATCH/store
 	fake_store "$S" nowh
 	# Another store than the one named.
@@ -366,7 +366,7 @@ sim_run() {
 	[[ "${lines[1]}" == "hint: overlayfs hides a lower file only behind a 0/0 character device of the same name"* ]]
 }
 
-@test "labs: 20 checker 'overlay' on minicontainer's own image root: no whiteout fails, the lab's image passes" {
+@test "labs: 22 checker 'overlay' on minicontainer's own image root: no whiteout fails, the lab's image passes" {
 	S=$SCRATCH/store
 	mk_layout "$SCRATCH/nowh" nowh
 	"$MC" -q --storage "$S" run -d --name "$NAME" --image "$SCRATCH/nowh" -- sleep 300 >/dev/null
@@ -378,14 +378,14 @@ sim_run() {
 	mk_layout "$SCRATCH/layout"
 	run --separate-stderr "$MC" --storage "$S" image load "$SCRATCH/layout"
 	[ "$status" -eq 0 ]
-	[ "$output" = "Loaded image: ctk-lab20:1" ]
-	"$MC" -q --storage "$S" run -d --name "$NAME" --image ctk-lab20:1 -- sleep 300 >/dev/null
+	[ "$output" = "Loaded image: ctk-lab22:1" ]
+	"$MC" -q --storage "$S" run -d --name "$NAME" --image ctk-lab22:1 -- sleep 300 >/dev/null
 	run "$CHECK" overlay "$S" "$NAME"
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == "process "*" ($NAME)'s root is an overlay (mount "*" of 3 cached layer(s) of $S/layers (top first: "*"/lab has hello.txt, bye.txt is whited out" ]]
 }
 
-@test "labs: 20 checker: bad usage is status 2" {
+@test "labs: 22 checker: bad usage is status 2" {
 	run "$CHECK" layout
 	[ "$status" -eq 2 ]
 	[ "$output" = "usage: check layout|unpacked DIR | check overlay STORE [NAME]" ]
