@@ -75,8 +75,7 @@ static int cmd_load(struct img_store *s, int argc, char **argv)
 	json_t *names, *v;
 	size_t i;
 
-	if (argc != 2)
-		return fail_usage("image load takes one FILE or DIR");
+	(void)argc;
 	if (img_load(s, argv[1], id, &names) < 0)
 		return IMG_EXIT;
 	json_array_foreach(names, i, v)
@@ -134,9 +133,8 @@ static int cmd_ls(struct img_store *s, int argc, char **argv)
 	struct dirent *e;
 	DIR *d;
 
+	(void)argc;
 	(void)argv;
-	if (argc != 1)
-		return fail_usage("image ls takes no argument");
 	printf("%-32s %-10s %-12s  %-16s  %s\n", "REPOSITORY", "TAG",
 	       "IMAGE ID", "CREATED", "SIZE");
 	if (s->fd < 0) /* no store yet: no image */
@@ -219,8 +217,6 @@ static int cmd_inspect(struct img_store *s, int argc, char **argv)
 	json_t *all = json_array(), *one;
 	int i;
 
-	if (argc < 2)
-		return fail_usage("image inspect needs an IMAGE");
 	for (i = 1; i < argc; i++) {
 		if (find(s, argv[i], id) < 0 || !(one = describe(s, id))) {
 			json_decref(all);
@@ -268,8 +264,6 @@ static int cmd_rm(struct img_store *s, int argc, char **argv)
 	char id[IMG_HEX_LEN + 1], name[128];
 	int i, ret = 0;
 
-	if (argc < 2)
-		return fail_usage("image rm needs an IMAGE");
 	for (i = 1; i < argc; i++) {
 		if (find(s, argv[i], id) < 0) {
 			ret = IMG_EXIT;
@@ -301,10 +295,8 @@ static int cmd_prepare(struct img_store *s, int argc, char **argv)
 	size_t i, n;
 	int ret = IMG_EXIT;
 
-	if (argc == 4 && !strcmp(argv[1], "--copy-to"))
+	if (argc == 4)
 		copy_to = argv[2];
-	else if (argc != 2)
-		return fail_usage("usage: prepare [--copy-to DIR] IMAGE");
 	ref = argv[argc - 1];
 	/* A path is loaded (or found again: same digest, same ID). */
 	if (stat(ref, &sb) == 0 ? img_load(s, ref, id, NULL) < 0 :
@@ -334,6 +326,39 @@ out:
 	return ret;
 }
 
+/*
+ * Each command's arguments, checked before the store is opened: a
+ * command refused makes no store.  0, or the exit status after one line.
+ */
+static int check_load(int argc, char **argv)
+{
+	if (argc != 2)
+		return fail_usage("image load takes one FILE or DIR");
+	if (access(argv[1], F_OK) < 0) {
+		rep_error("image %s: %s", argv[1], strerror(errno));
+		return IMG_EXIT;
+	}
+	return 0;
+}
+
+static int check_none(int argc, char **argv)
+{
+	return argc == 1 ? 0 : fail_usage("image %s takes no argument",
+					   argv[0]);
+}
+
+static int check_images(int argc, char **argv)
+{
+	return argc >= 2 ? 0 : fail_usage("image %s needs an IMAGE", argv[0]);
+}
+
+static int check_prepare(int argc, char **argv)
+{
+	if ((argc == 4 && !strcmp(argv[1], "--copy-to")) || argc == 2)
+		return 0;
+	return fail_usage("usage: prepare [--copy-to DIR] IMAGE");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -347,12 +372,16 @@ int main(int argc, char **argv)
 	};
 	static const struct {
 		const char *name;
+		int (*check)(int, char **);
 		int (*fn)(struct img_store *, int, char **);
 		int exclusive, create;
 	} commands[] = {
-		{ "load", cmd_load, 1, 1 },	  { "ls", cmd_ls, 0, 0 },
-		{ "list", cmd_ls, 0, 0 },	  { "inspect", cmd_inspect, 0, 0 },
-		{ "rm", cmd_rm, 1, 0 },		  { "prepare", cmd_prepare, 1, 1 },
+		{ "load", check_load, cmd_load, 1, 1 },
+		{ "ls", check_none, cmd_ls, 0, 0 },
+		{ "list", check_none, cmd_ls, 0, 0 },
+		{ "inspect", check_images, cmd_inspect, 0, 0 },
+		{ "rm", check_images, cmd_rm, 1, 0 },
+		{ "prepare", check_prepare, cmd_prepare, 1, 1 },
 	};
 	char storage[PATH_MAX - 128] = "";
 	struct img_store s;
@@ -394,13 +423,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name))
 			continue;
-		/* A source that is not there makes no store. */
-		if (commands[i].fn == cmd_load && argc - optind == 2 &&
-		    access(argv[optind + 1], F_OK) < 0) {
-			rep_error("image %s: %s", argv[optind + 1],
-				  strerror(errno));
-			return IMG_EXIT;
-		}
+		ret = commands[i].check(argc - optind, argv + optind);
+		if (ret)
+			return ret;
 		if (img_store_open(&s, storage, commands[i].exclusive,
 				   commands[i].create) < 0)
 			return IMG_EXIT;
