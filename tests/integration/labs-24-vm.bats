@@ -44,7 +44,9 @@ VM=(vm_accel=TCG "vm_accel_label=TCG (emulated: no KVM; a KVM guest starts about
 	[[ "$output" == *"PASS the vm ("*") took "*"x the container's time to ready"* ]]
 	[[ "$output" == *"PASS 24-vm: every check passed"* ]]
 	# Every line fits 100 columns.
-	[ -z "$(awk 'length > 100' <<<"$output")" ]
+	long=$(awk 'length > 100' <<<"$output")
+	echo "over 100 columns: $long"
+	[ -z "$long" ]
 	[ "$(leftovers)" = "$before" ]
 }
 
