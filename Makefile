@@ -61,6 +61,7 @@ minicontainer_SRC := ns-unshare/ns.c ns-unshare/idmap.c \
 		     cgroup-limit/cgroup.c cgroup-limit/cgroupv1.c \
 		     timens/timens.c minicontainer/state.c \
 		     minicontainer/rootfs.c minicontainer/caps.c \
+		     minicontainer/trace.c \
 		     minicontainer/seccomp-filter.c \
 		     minicontainer/seccomp-default.c minicontainer/env.c \
 		     minicontainer/user.c minicontainer/options.c \

@@ -651,6 +651,8 @@ int cg_sample(struct cg_group *g, struct cg_sample *s)
 		sscanf(buf, "%lld %lld", &s->cpu_quota, &s->cpu_period);
 	s->pids_current = cg_file_value(g->fd, "pids.current");
 	s->pids_max = cg_file_value(g->fd, "pids.max");
+	s->oom_kills = cg_file_key(g->fd, "memory.events", "oom_kill");
+	s->pids_refused = cg_file_key(g->fd, "pids.events", "max");
 	read_psi(g->fd, "cpu.pressure", &p);
 	s->psi_cpu = p.some10;
 	read_psi(g->fd, "memory.pressure", &p);

@@ -113,6 +113,8 @@ struct cg_sample {
 	long long cpu_quota, cpu_period;	/* quota -2: none */
 	long long nr_throttled;
 	long long pids_current, pids_max;	/* max -2: none */
+	long long oom_kills;		/* processes the OOM killer took */
+	long long pids_refused;		/* forks refused at pids.max */
 	double psi_cpu, psi_mem, psi_io;	/* some avg10, %; -1 on v1 */
 };
 

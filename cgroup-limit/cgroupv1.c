@@ -471,6 +471,9 @@ int cg1_sample(struct cg_group *g, struct cg_sample *s)
 	s->nr_throttled = cg_file_key(g->v1fd[CG1_CPU], "cpu.stat", "nr_throttled");
 	s->pids_current = cg_file_value(g->v1fd[CG1_PIDS], "pids.current");
 	s->pids_max = cg_file_value(g->v1fd[CG1_PIDS], "pids.max");
+	s->oom_kills = cg_file_key(g->v1fd[CG1_MEMORY], "memory.oom_control",
+				   "oom_kill");
+	s->pids_refused = cg_file_key(g->v1fd[CG1_PIDS], "pids.events", "max");
 	/* v1 has no pressure stall information. */
 	s->psi_cpu = s->psi_mem = s->psi_io = -1;
 	return 0;

@@ -536,7 +536,7 @@ int nl_talk(int fd, struct nlmsghdr *n, const char *effect)
 				errno = -e->error;
 				return -1;
 			}
-			if (rep_level >= REP_NARRATE)
+			if (rep_steps_wanted())
 				rep_step(0, effect, "nl_talk(%s)",
 					 nl_describe(n, desc, sizeof(desc)));
 			return 0;
@@ -676,7 +676,7 @@ int nl_batch_commit(int fd, struct nl_batch *b, const char *effect)
 			acked++;
 		}
 	}
-	if (rep_level < REP_NARRATE)
+	if (!rep_steps_wanted())
 		return 0;
 	/* Narrate the messages in order, once the kernel took them all. */
 	m = (struct nlmsghdr *)b->buf;

@@ -22,6 +22,8 @@ static int log_json;
 static void emit(const char *level, const char *msg);
 static struct rep_steps *steps;
 static void (*step_hook)(int n);
+static void (*step_observer)(const char *call, long result,
+			     const char *effect);
 
 /* Known causes, by call name and errno; the first match wins. */
 static const struct {
@@ -102,11 +104,15 @@ void rep_step(long result, const char *effect, const char *call_fmt, ...)
 	FILE *f = stream();
 	int len, n = 0;
 
-	if (rep_level < REP_NARRATE)
+	if (rep_level < REP_NARRATE && !step_observer)
 		return;
 	va_start(ap, call_fmt);
 	len = vsnprintf(line, sizeof(line), call_fmt, ap);
 	va_end(ap);
+	if (step_observer)
+		step_observer(line, result, effect);
+	if (rep_level < REP_NARRATE)
+		return;
 	if (len >= 0 && (size_t)len < sizeof(line))
 		len += snprintf(line + len, sizeof(line) - len, " = %ld%s%s",
 				result, effect && *effect ? ": " : "",
@@ -145,6 +151,17 @@ void rep_await_steps(int n)
 		return;
 	for (i = 0; i < 1000 && rep_steps_taken() < n; i++)
 		usleep(1000);
+}
+
+void rep_step_observer(void (*observer)(const char *call, long result,
+					const char *effect))
+{
+	step_observer = observer;
+}
+
+int rep_steps_wanted(void)
+{
+	return rep_level >= REP_NARRATE || step_observer;
 }
 
 void rep_step_hook(void (*hook)(int n))

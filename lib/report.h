@@ -64,6 +64,15 @@ void rep_number_steps(struct rep_steps *steps);
 int rep_steps_taken(void);
 void rep_await_steps(int n);
 
+/* Call observer(call, result, effect) for every step, narrated or not
+ * (minicontainer --trace records them); NULL stops it. */
+void rep_step_observer(void (*observer)(const char *call, long result,
+					const char *effect));
+
+/* Whether rep_step() records anything (narrated, or observed): a caller
+ * that must work to describe a step asks first. */
+int rep_steps_wanted(void);
+
 /* Call hook(n) after printing numbered step n (tests use it to kill a
  * runtime at a chosen step). */
 void rep_step_hook(void (*hook)(int n));

@@ -43,6 +43,7 @@
 #include "cli.h"
 #include "container.h"
 #include "init.h"
+#include "limit.h"
 #include "nat.h"
 #include "netns.h"
 #include "ns.h"
@@ -51,6 +52,7 @@
 #include "rootfs.h"
 #include "seccomp-default.h"
 #include "seccomp-filter.h"
+#include "trace.h"
 #include "tty.h"
 
 extern char **environ;
@@ -90,7 +92,7 @@ static int build_root(const struct mc_config *c)
 				c->volumes[i].ro) < 0)
 			return -1;
 	for (i = 0; i < c->ntmpfs; i++)
-		if (rootfs_tmpfs(c->tmpfs[i]) < 0)
+		if (rootfs_tmpfs(c->tmpfs[i].dst, c->tmpfs[i].data) < 0)
 			return -1;
 	/* Masks last, so no volume can be mounted over one. */
 	if (rootfs_mask(rootfs_masked_paths) < 0 ||
@@ -190,7 +192,15 @@ void mc_command(const struct mc_config *c, int fd, int slave)
 	unsigned first;
 	int code, null;
 
-	/* Back to ordinary signal handling for the command. */
+	/* Back to ordinary signal handling for the command: nothing
+	 * blocked, and every signal at its default, as runc and crun give
+	 * it.  An ignored signal stays ignored across execve(2), and a
+	 * shell cannot trap one it was started with ignored: a runtime
+	 * started as a script's background job (SIGINT and SIGQUIT
+	 * ignored) would otherwise pass that on to the container. */
+	for (code = 1; code < NSIG; code++)
+		if (code != SIGKILL && code != SIGSTOP)
+			signal(code, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
@@ -571,12 +581,30 @@ void mc_remove_group(const struct cg_host *h, const char *name)
 	}
 }
 
+void mc_teardown_step(const char *what)
+{
+	static int n, at = -1;
+	const char *env;
+
+	if (at < 0) {
+		env = getenv("MINICONTAINER_TEST_TEARDOWN_KILL_AT");
+		at = env ? atoi(env) : 0;
+	}
+	if (at <= 0 || ++n != at)
+		return;
+	fprintf(stderr, "minicontainer: killed at teardown step %d (%s)\n",
+		n, what);
+	fflush(stderr);
+	raise(SIGKILL);
+}
+
 static int release_cb(const char *kind, const char *value, void *arg)
 {
 	struct cg_host h;
 	struct cg_group g;
 
 	(void)arg;
+	mc_teardown_step(kind);
 	if (!strcmp(kind, "cgroup")) {
 		if (mc_cg_detect(&h) < 0)
 			return 0;
@@ -622,12 +650,15 @@ int mc_release(const struct mc_state *s)
 	char path[PATH_MAX + 16];
 
 	state_resources(s, release_cb, NULL);
+	mc_teardown_step("the resources record");
 	snprintf(path, sizeof(path), "%s/resources", s->dir);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/addr", s->dir);
 	/* Only a container that was on the bridge can be its last. */
-	if (unlink(path) == 0)
+	if (unlink(path) == 0) {
+		mc_teardown_step("the bridge");
 		mc_bridge_gc();
+	}
 	return 0;
 }
 
@@ -677,6 +708,29 @@ static int write_go(int fd)
 	return n == 1;
 }
 
+
+/* Once the container has ended, what its limits refused it, one line
+ * each: processes the OOM killer took, forks refused at the pids limit
+ * (the cgroup's memory.events/oom_control and pids.events). */
+static void report_limits_hit(const struct mc_config *c, struct cg_group *g)
+{
+	struct cg_sample s;
+	char size[32];
+
+	memset(&s, 0, sizeof(s));
+	if (cg_sample(g, &s) < 0)
+		return;
+	if (s.oom_kills > 0 && c->limits.memory)
+		rep_error("the memory limit (%s) was reached: the OOM killer "
+			  "killed %lld process%s", cg_fmt_size(c->limits.memory,
+			  size, sizeof(size)), s.oom_kills,
+			  s.oom_kills == 1 ? "" : "es");
+	if (s.pids_refused > 0 && c->limits.pids)
+		rep_error("the pids limit (%llu) was reached: %lld fork%s "
+			  "refused", (unsigned long long)c->limits.pids,
+			  s.pids_refused, s.pids_refused == 1 ? " was" :
+			  "s were");
+}
 
 int mc_run(const struct mc_config *c)
 {
@@ -756,6 +810,8 @@ int mc_run(const struct mc_config *c)
 	do
 		n = read(p[0], &code, 1);
 	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		trace_event("start done: the command's execve succeeded");
 	close(p[0]);
 	if (master >= 0) {
 		/* Raw only now: the start's narration printed normally. */
@@ -785,6 +841,8 @@ int mc_run(const struct mc_config *c)
 		code = (unsigned char)cli_exit_status(status);
 	else if (n < 0)
 		code = MC_EXIT_RUNTIME;
+	if (have_cg)
+		report_limits_hit(c, &g);
 	state_write(c->state, "exit", "%d", code);
 	mc_release(c->state);
 	return code;

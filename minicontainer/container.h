@@ -64,7 +64,10 @@ struct mc_config {
 		int ro;
 	} volumes[MC_MAX_MOUNTS];
 	int ntmpfs;
-	const char *tmpfs[MC_MAX_MOUNTS];
+	struct {
+		const char *dst;	/* path inside */
+		char data[48];		/* "mode=1777,size=65536k" */
+	} tmpfs[MC_MAX_MOUNTS];
 	int read_only;			/* the root mounted read-only */
 	int userns;			/* a user namespace: rootless */
 	struct ns_idmap uids, gids;	/* its maps, written by the runtime */
@@ -105,6 +108,14 @@ __attribute__((noreturn)) void mc_command(const struct mc_config *c, int fd,
  * cgroup, namespaces, then the command's credentials and filter.  The
  * exit code as mc_run(). */
 int mc_exec(const struct mc_config *c, pid_t init);
+
+/* A step of a container's teardown, named for the one line a test
+ * sees.  Tests only: MINICONTAINER_TEST_TEARDOWN_KILL_AT=N makes the
+ * process tearing down (the runtime, or a detached container's monitor)
+ * die by SIGKILL at its Nth step, after "killed at teardown step N
+ * (WHAT)" on stderr, so that a test can prove cleanup finishes any
+ * teardown cut short. */
+void mc_teardown_step(const char *what);
 
 /* Undo every host resource the container's state records (its cgroup,
  * its NAT rules, a link left behind), newest first.  0 or -1. */

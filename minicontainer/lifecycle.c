@@ -384,6 +384,15 @@ static int dead_cb(const struct mc_state *s, void *arg)
 			     s->name, s->id);
 		mc_release(s);
 	}
+	if (!strcmp(st, "exited") && !state_monitor_alive(s) &&
+	    state_read(s, "autoremove", res, sizeof(res)) > 0 &&
+	    !strcmp(res, "1")) {
+		/* --rm, killed before it removed its state: remove it. */
+		rep_evidence("cleanup: %s (%s) ended, to be removed (--rm)",
+			     s->name, s->id);
+		state_remove(s);
+		return 0;
+	}
 	if (k->n < 512)
 		snprintf(k->id[k->n++], 16, "%s", s->id);
 	return 0;

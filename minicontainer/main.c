@@ -36,6 +36,7 @@
 #include "report.h"
 #include "seccomp-filter.h"
 #include "selfexe.h"
+#include "trace.h"
 
 #define DEFAULT_PATH	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:" \
 			"/sbin:/bin"
@@ -138,6 +139,10 @@ static void usage(void)
 	       " -q, --quiet         show nothing but errors\n"
 	       " -v, --verbose       print every step of the start, "
 	       "numbered, on stderr\n"
+	       "     --trace FILE    run: every step of the start, timed, "
+	       "into FILE as\n"
+	       "                     Chrome trace-event JSON "
+	       "(chrome://tracing, Perfetto)\n"
 	       "     --root DIR      keep the containers' state in DIR "
 	       "(default\n"
 	       "                     /run/minicontainer; for others "
@@ -226,7 +231,8 @@ static void run_usage(void)
 	       "     --boottime SEC      CLOCK_BOOTTIME offset (uptime)\n"
 	       " -v, --volume /HOST:/PATH[:ro]  a host directory or file "
 	       "inside\n"
-	       "     --tmpfs PATH        a tmpfs at PATH\n"
+	       "     --tmpfs PATH[:size=SIZE,mode=MODE]  a tmpfs at PATH "
+	       "(64M, 1777)\n"
 	       "     --read-only         the root filesystem read-only\n"
 	       "     --userns            a user namespace (automatic when not "
 	       "root)\n"
@@ -624,6 +630,55 @@ static int parse_volume(char *spec, struct mc_config *c, char *why,
 	return 0;
 }
 
+/* --tmpfs PATH[:OPTIONS], docker's: OPTIONS comma-separated, size=SIZE
+ * (64M) and mode=OCTAL (1777).  0, or -1 + why. */
+static int parse_tmpfs(char *spec, struct mc_config *c, char *why,
+		       size_t size)
+{
+	char *opts = strchr(spec, ':'), *opt, *save = NULL, *end;
+	uint64_t bytes = 64ULL << 20;
+	unsigned long mode = 01777;
+	int n = c->ntmpfs;
+
+	if (opts)
+		*opts++ = '\0';
+	if (spec[0] != '/') {
+		snprintf(why, size, "invalid tmpfs '%s': an absolute path",
+			 spec);
+		return -1;
+	}
+	for (opt = opts ? strtok_r(opts, ",", &save) : NULL; opt;
+	     opt = strtok_r(NULL, ",", &save)) {
+		if (!strncmp(opt, "size=", 5)) {
+			if (cg_parse_size(opt + 5, 0, &bytes) < 0 || !bytes ||
+			    bytes > (1ULL << 50)) {
+				snprintf(why, size, "invalid tmpfs size '%s': "
+					 "e.g. 1M, 64M", opt + 5);
+				return -1;
+			}
+		} else if (!strncmp(opt, "mode=", 5)) {
+			errno = 0;
+			mode = strtoul(opt + 5, &end, 8);
+			if (errno || !opt[5] || *end || mode > 07777) {
+				snprintf(why, size, "invalid tmpfs mode '%s': "
+					 "octal, e.g. 1777", opt + 5);
+				return -1;
+			}
+		} else {
+			snprintf(why, size, "invalid tmpfs option '%s': size= "
+				 "or mode=", opt);
+			return -1;
+		}
+	}
+	c->tmpfs[n].dst = spec;
+	/* In KiB, rounded up: tmpfs rounds to pages anyway. */
+	snprintf(c->tmpfs[n].data, sizeof(c->tmpfs[n].data),
+		 "mode=%lo,size=%lluk", mode,
+		 (unsigned long long)((bytes + 1023) / 1024));
+	c->ntmpfs++;
+	return 0;
+}
+
 /* The limits, through cgroup-limit's parsers.  0, or -1 with why. */
 static int parse_limits(const struct run_opts *o, struct mc_config *c,
 			char *why, size_t size)
@@ -737,14 +792,9 @@ static int configure_host(const struct run_opts *o, struct mc_config *c,
 		if (parse_volume(o->volumes[i], c, why, size) < 0)
 			return -1;
 	}
-	for (i = 0; i < o->ntmpfs && i < MC_MAX_MOUNTS; i++) {
-		if (o->tmpfs[i][0] != '/') {
-			snprintf(why, size, "invalid tmpfs '%s': an absolute "
-				 "path", o->tmpfs[i]);
+	for (i = 0; i < o->ntmpfs && i < MC_MAX_MOUNTS; i++)
+		if (parse_tmpfs(o->tmpfs[i], c, why, size) < 0)
 			return -1;
-		}
-		c->tmpfs[c->ntmpfs++] = o->tmpfs[i];
-	}
 	c->read_only = o->read_only;
 	if (o->tty && o->detach) {
 		snprintf(why, size, "-t with -d needs attach, which minicontainer "
@@ -877,7 +927,7 @@ bad:
  */
 static void record_config(const struct mc_state *st,
 			  const struct mc_config *c, const char *seccomp,
-			  const char *image)
+			  const char *image, int autoremove)
 {
 	static char text[32768];
 	size_t len = 0;
@@ -904,6 +954,8 @@ static void record_config(const struct mc_state *st,
 	ADD("%s\n", n ? "" : "none");
 	if (image)
 		ADD("image=%s\n", image);
+	/* --rm: cleanup removes the state of one killed before it could. */
+	ADD("autoremove=%d\n", autoremove);
 	ADD("env=");
 	for (i = 0; i < c->env.n; i++)
 		ADD("\n%s", c->env.v[i]);
@@ -1040,6 +1092,18 @@ static int cmd_exec(int argc, char **argv)
  * output goes to the state's log.  This process returns once the command
  * runs (printing the ID) or the start failed (its exit code).
  */
+/* After mc_run: the image's root unmounted, and with --rm the state
+ * removed (mc_run released the rest). */
+static void teardown(const struct mc_state *st, int rm)
+{
+	mc_teardown_step("the image root");
+	imgrun_release();
+	if (rm) {
+		mc_teardown_step("the state directory");
+		state_remove(st);
+	}
+}
+
 static int detach(struct mc_config *c, int rm)
 {
 	char path[PATH_MAX + 8];
@@ -1065,9 +1129,8 @@ static int detach(struct mc_config *c, int rm)
 		setsid();
 		c->started_fd = p[1];
 		code = mc_run(c);
-		imgrun_release();
-		if (rm)
-			state_remove(c->state);
+		teardown(c->state, rm);
+		trace_close("minicontainer run -d (start to exit)");
 		_exit(code);
 	}
 	close(p[1]);
@@ -1258,7 +1321,7 @@ static int cmd_run(int argc, char **argv)
 			env_put(&c.env, why, why + 64, sizeof(why) - 64);
 	}
 	record_config(&st, &c, o.seccomp, json_string_value(
-		json_object_get(img, "Id")));
+		json_object_get(img, "Id")), o.rm);
 	rep_evidence("container %s: %s on %s", st.name, c.argv[0],
 		     o.image ? o.image : c.rootfs);
 	if (o.detach) {
@@ -1268,9 +1331,8 @@ static int cmd_run(int argc, char **argv)
 	}
 	ret = mc_run(&c);
 	env_free(&c.env);
-	imgrun_release();
-	if (o.rm)
-		state_remove(&st);
+	teardown(&st, o.rm);
+	trace_close("minicontainer run (start to exit)");
 	return ret;
 }
 
@@ -1286,6 +1348,7 @@ int main(int argc, char **argv)
 		{ "log-format", required_argument, NULL, 'F' },
 		{ "debug", no_argument, NULL, 'g' },
 		{ "systemd-cgroup", no_argument, NULL, 'S' },
+		{ "trace", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -1300,7 +1363,7 @@ int main(int argc, char **argv)
 	};
 	static struct rep_steps first_steps;
 	struct rep_steps *shared;
-	const char *log_path = NULL;
+	const char *log_path = NULL, *trace_path = NULL;
 	int c, oci = 0, log_json = 0, systemd_cgroup = 0;
 	char rootfs[PATH_MAX];
 
@@ -1333,6 +1396,9 @@ int main(int argc, char **argv)
 		case 'S':
 			systemd_cgroup = 1;
 			oci = 1;
+			break;
+		case 'T':
+			trace_path = optarg;
 			break;
 		case 's':
 			if (optarg[0] != '/')
@@ -1387,6 +1453,9 @@ int main(int argc, char **argv)
 		optind++;
 		oci = 1;
 	}
+	if (trace_path && (strcmp(argv[optind], "run") ||
+			   oci_is_command(argc - optind, argv + optind, oci)))
+		return usage_error("--trace traces the native run only");
 	if (oci_is_command(argc - optind, argv + optind, oci)) {
 		/* The container's process is this binary until start: run
 		 * from a sealed copy, as run does (CVE-2019-5736). */
@@ -1413,6 +1482,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[optind], "run"))
 		return usage_error("unknown command: %s", argv[optind]);
+	if (trace_path && trace_open(trace_path) < 0)
+		return MC_EXIT_RUNTIME;
 	/*
 	 * Step 1 is the sealed copy (it re-executes this program, which
 	 * comes back here); the shared counter carries the numbering

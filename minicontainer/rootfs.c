@@ -487,7 +487,7 @@ out_close:
 	return -1;
 }
 
-int rootfs_tmpfs(const char *dst)
+int rootfs_tmpfs(const char *dst, const char *data)
 {
 	char target[64];
 	int fd = make_in_root(dst, 0);
@@ -496,14 +496,14 @@ int rootfs_tmpfs(const char *dst)
 		return -1;
 	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
 	if (mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  "mode=1777,size=65536k") < 0) {
+		  data) < 0) {
 		close(fd);
 		return rep_fail("mount(\"tmpfs\", \"%s\", \"tmpfs\")", dst);
 	}
 	close(fd);
 	rep_step(0, "a tmpfs: memory, gone with the container",
 		 "mount(\"tmpfs\", \"%s\", \"tmpfs\", MS_NOSUID | MS_NODEV "
-		 "| MS_NOEXEC, \"mode=1777,size=65536k\")", dst);
+		 "| MS_NOEXEC, \"%s\")", dst, data);
 	return 0;
 }
 

@@ -53,9 +53,10 @@ int rootfs_mount_spec(const char *type, const char *src, const char *dst,
 		      unsigned long flags, const char *data,
 		      unsigned long propagation);
 
-/* A tmpfs at dst inside the new root (nosuid, nodev, noexec; 64 MiB).
+/* A tmpfs at dst inside the new root (nosuid, nodev, noexec), with the
+ * mount data given ("mode=1777,size=65536k").
  * 0 or -1 (reported). */
-int rootfs_tmpfs(const char *dst);
+int rootfs_tmpfs(const char *dst, const char *data);
 
 /* Make the new root's own mount read-only (mounts on it keep theirs).
  * 0 or -1 (reported). */

@@ -252,7 +252,8 @@ int state_write(const struct mc_state *s, const char *file,
  * start: every file is a journal entry where /run is not a tmpfs). */
 static const char *const config_keys[] = {
 	"command", "rootfs", "caps", "user", "home", "seccomp", "workdir",
-	"limits", "no_new_privs", "host_namespaces", "env", "image", NULL,
+	"limits", "no_new_privs", "host_namespaces", "env", "image",
+	"autoremove", NULL,
 };
 
 static int is_config_key(const char *key)
@@ -404,6 +405,9 @@ unsigned long long state_start_time(pid_t pid)
 	buf[n] = '\0';
 	/* The command name may hold spaces: count from its ')'. */
 	p = strrchr(buf, ')');
+	/* A zombie is no longer alive, whoever fails to reap it. */
+	if (p && (p[1] != ' ' || p[2] == 'Z' || p[2] == 'X'))
+		return 0;
 	for (i = 2; p && i < 22; i++)
 		p = strchr(p + 1, ' ');
 	if (p)

@@ -221,3 +221,13 @@ container_host_state() {
 
 # A throw-away container, quiet.
 mc() { minicontainer -q run --rm "$@"; }
+
+# Run script $1 in a scratch host (scratch_net) where MC, ROOT and BB
+# (busybox) are set: its /run/minicontainer, bridge and rules die with
+# it.  Whatever the script leaves running (a failed assertion half-way)
+# is removed when it exits, so no container outlives the test.
+mc_net() {
+	scratch_net "MC=$BIN/minicontainer ROOT=$ROOT BB=$ROOTFS/bin/busybox
+		trap '\"\$MC\" ps -a | awk \"NR > 1 { print \\\$1 }\" | xargs -r \"\$MC\" rm -f >/dev/null 2>&1; \"\$MC\" cleanup 2>/dev/null' EXIT
+		$1"
+}

@@ -66,20 +66,6 @@ teardown() {
 	[[ "$stderr" == *"command not found"* ]]
 }
 
-@test "minicontainer: a signal to the runtime reaches the command through init" {
-	"$MC" -q run --rm "$ROOT" -- sh -c 'trap "echo got TERM; exit 3" TERM; echo ready; while :; do sleep 0.1; done' >"$SCRATCH/out" &
-	pid=$!
-	for ((i = 0; i < 50; i++)); do
-		grep -q ready "$SCRATCH/out" && break
-		sleep 0.1
-	done
-	kill -TERM "$pid"
-	status=0
-	wait "$pid" || status=$?
-	[ "$status" -eq 3 ]
-	[ "$(cat "$SCRATCH/out")" = "$(printf 'ready\ngot TERM')" ]
-}
-
 @test "minicontainer: mounts, IPC and network are the container's own [vm]" {
 	ipcmk -Q >/dev/null
 	host_queues=$(ipcs -q | grep -c '^0x')
@@ -261,16 +247,6 @@ teardown() {
 
 # --- issue 11: networking, limits, time, volumes, lifecycle ---
 
-# Run script $1 in a scratch host (scratch_net) where MC and ROOT are
-# set: its /run/minicontainer, bridge and rules die with it.
-# Whatever the script leaves running (a failed assertion half-way) is
-# removed when it exits, so no container outlives the test.
-mc_net() {
-	scratch_net "MC=$BIN/minicontainer ROOT=$ROOT BB=$ROOTFS/bin/busybox
-		trap '\"\$MC\" ps -a | awk \"NR > 1 { print \\\$1 }\" | xargs -r \"\$MC\" rm -f >/dev/null 2>&1; \"\$MC\" cleanup 2>/dev/null' EXIT
-		$1"
-}
-
 @test "minicontainer: bridged containers talk over nc; a published port reaches one [vm]" {
 	run --separate-stderr mc_net '
 		"$MC" -q run -d --rm --name srv --net bridge -p 8080:80 "$ROOT" -- sh -c "echo served-by-srv | nc -l -p 80" >/dev/null
@@ -311,7 +287,7 @@ mc_net() {
 	run mc "$ROOT" -- sh -c 'for i in 1 2 3 4 5 6; do sleep 0.2 & done; wait'
 	[ "$status" -eq 0 ]
 	# 48 MiB of tmpfs pages are charged to the container's memory.
-	run mc --memory 16M "$ROOT" -- sh -c 'dd if=/dev/zero of=/dev/shm/x bs=1M count=48 2>/dev/null; echo "dd $?"'
+	run --separate-stderr mc --memory 16M "$ROOT" -- sh -c 'dd if=/dev/zero of=/dev/shm/x bs=1M count=48 2>/dev/null; echo "dd $?"'
 	[ "$output" = "dd 137" ] || [[ "$output" == *"Killed"*"dd 137"* ]]
 	run mc "$ROOT" -- sh -c 'dd if=/dev/zero of=/dev/shm/x bs=1M count=48 2>/dev/null; echo "dd $?"'
 	[ "$output" = "dd 0" ]
@@ -414,53 +390,6 @@ mc_net() {
 	[ "$stderr" = "minicontainer: no such container: nosuch" ]
 	[ "$(container_host_state)" = "$before" ]
 	"$MC" rm -f ctk-t-dup >/dev/null
-}
-
-@test "minicontainer: SIGKILL of the runtime at every step, then cleanup: nothing left [vm]" {
-	args="-v run --memory 16M --net bridge -p 8090:80"
-	# At each step N: stop there, SIGKILL the runtime, run cleanup, and
-	# count what is left: held state, links, rules, groups.  The first N
-	# the start never reaches (it ended) closes the loop.
-	run --separate-stderr mc_net "
-		left() {
-			# A container that ended keeps its state (docker's rule),
-			# but nothing it held: no resources, no address.
-			ls /run/minicontainer/*/resources /run/minicontainer/*/addr 2>/dev/null | wc -l
-			ip -o link | { grep -c ctk- || true; }
-			nft list tables | wc -l
-			find /sys/fs/cgroup -name 'mc-*' | wc -l
-		}
-		for n in \$(seq 2 200); do
-			MINICONTAINER_TEST_STOP_AT=\$n \"\$MC\" $args \"\$ROOT\" -- true 2>/tmp/stop &
-			pid=\$!
-			for i in \$(seq 500); do
-				grep -q 'stopped at step' /tmp/stop && break
-				kill -0 \$pid 2>/dev/null || break
-				sleep 0.02
-			done
-			if ! grep -q 'stopped at step' /tmp/stop; then
-				wait \$pid
-				echo \"ended before step \$n\"
-				break
-			fi
-			echo stopped
-			kill -9 \$pid 2>/dev/null || true
-			wait \$pid 2>/dev/null || true
-			\"\$MC\" cleanup 2>/dev/null
-			echo \"after \$n: \$(left | tr '\n' ' ')\"
-		done
-		\"\$MC\" cleanup 2>/dev/null
-		echo \"at the end: \$(left | tr '\n' ' ')\""
-	# Shown on failure.
-	grep -v '^stopped$' <<<"$output" | grep -v ': 0 0 0 0 $' | head -20
-	echo "$stderr" | head -5
-	[ "$status" -eq 0 ]
-	last=$(sed -n 's/^ended before step //p' <<<"$output")
-	[ "$last" -gt 50 ]
-	# Every step was stopped at, and after each, cleanup left nothing.
-	[ "$(grep -c '^stopped$' <<<"$output")" -eq $((last - 2)) ]
-	[ "$(grep -c '^after [0-9]*: 0 0 0 0 $' <<<"$output")" -eq $((last - 2)) ]
-	[ "${lines[-1]}" = "at the end: 0 0 0 0 " ]
 }
 
 @test "minicontainer: run -it gives a shell on a pty: prompt, output, window size, ^C, exit status [vm]" {
@@ -694,4 +623,50 @@ hand_made_image() {
 	check "invalid --security-opt 'no-new-privileges=maybe': no-new-privileges[=true|false] or seccomp=PROFILE" --security-opt no-new-privileges=maybe
 	check "--hostname conflicts with --uts host: the hostname would be the host's" --uts host --hostname x
 	check "--pid host with a user namespace (rootless or --userns): the host's /proc cannot be mounted from it" --pid host --userns
+}
+
+@test "minicontainer: --trace FILE: the start's steps as Chrome trace-event JSON, narrated or not" {
+	run --separate-stderr "$MC" -v --trace "$SCRATCH/v.json" run --rm "$ROOT" -- true
+	[ "$status" -eq 0 ]
+	narration=$stderr
+	run --separate-stderr "$MC" -q --trace "$SCRATCH/q.json" run --rm "$ROOT" -- true
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	for t in v q; do
+		f=$SCRATCH/$t.json
+		# Valid JSON: an array of events, closed by the whole run.
+		jq -e 'type == "array"' "$f" >/dev/null
+		[ "$(jq -r '.[-1].name' "$f")" = "minicontainer run (start to exit)" ]
+		# The steps a lab names, each a complete event with its call.
+		for call in memfd_create clone3 pivot_root umount2 sethostname fork; do
+			jq -e --arg c "$call" 'any(.[]; .ph == "X" and .cat == "step" and .name == $c and (.args.call | startswith($c + "(")))' "$f" >/dev/null
+		done
+		# Two processes, named: the runtime and init.
+		[ "$(jq -r '[.[] | select(.ph == "M") | .args.name] | sort | join(",")' "$f")" = "init (PID 1 in the container),minicontainer (runtime)" ]
+		# Within a process each step starts where the last one ended.
+		jq -e '[.[] | select(.cat == "step")] | group_by(.pid) | all(.[]; . as $e | [range(1; length)] | all(.[]; $e[.].ts == $e[. - 1].ts + $e[. - 1].dur))' "$f" >/dev/null
+		# The run spans every step.
+		jq -e '(.[-1].dur) >= ([.[] | select(.cat == "step") | .ts + .dur] | max)' "$f" >/dev/null
+	done
+	# Narrated or not, the same steps.
+	[ "$(jq -c '[.[] | select(.cat == "step") | .name] | sort' "$SCRATCH/v.json")" = "$(jq -c '[.[] | select(.cat == "step") | .name] | sort' "$SCRATCH/q.json")" ]
+	# The runtime's steps and init's up to the fork are the narrated
+	# ones (init's last few, and the runtime's execve and "start done",
+	# are the trace's alone).
+	while read -r call; do
+		grep -qF -- "$call = " <<<"$narration"
+	done < <(jq -r '[.[] | select(.cat == "step")] |
+		([.[] | select(.pid != 1 and (.name | test("^(execve|start done)") | not))] +
+		 ([.[] | select(.pid == 1)] | .[: (map(.name) | index("fork")) + 1])) | .[].args.call' "$SCRATCH/v.json")
+	[ "$(jq '[.[] | select(.cat == "step" and .pid == 1 and .name == "fork")] | length' "$SCRATCH/v.json")" -eq 1 ]
+	# Bad: a file that cannot be made, a command other than run.
+	before=$(container_host_state)
+	run --separate-stderr "$MC" --trace /nonexistent/t.json run --rm "$ROOT" -- true
+	[ "$status" -eq 125 ]
+	[ "$stderr" = 'minicontainer: open("/nonexistent/t.json"): No such file or directory' ]
+	run --separate-stderr "$MC" --trace "$SCRATCH/x.json" ps
+	[ "$status" -eq 125 ]
+	[ "${stderr%%$'\n'*}" = "minicontainer: --trace traces the native run only" ]
+	[ ! -e "$SCRATCH/x.json" ]
+	[ "$(container_host_state)" = "$before" ]
 }

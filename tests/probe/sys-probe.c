@@ -39,6 +39,9 @@
  *                              capabilities reach: the hostname before and
  *                              after a UTS namespace of its own
  *   sys-probe fchdir FD FILE   fchdir(FD), then read FILE relative to it
+ *   sys-probe forks N          a fork bomb of N: fork N children that
+ *                              wait, "forked F, refused R (errno)",
+ *                              then end them all
  *   sys-probe exe-reopen PID   CVE-2019-5736's steps: hold /proc/PID/exe
  *                              (O_PATH), its seals, SIGKILL PID, then
  *                              reopen the held file O_WRONLY, retried
@@ -64,6 +67,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
@@ -262,6 +266,40 @@ static int exe_reopen(const char *pid)
 	return report("reopen-w", w);
 }
 
+/* N children, each waiting for its parent to end: how many the kernel
+ * gave, how many it refused.  A pids limit refuses with EAGAIN. */
+static int fork_bomb(int n)
+{
+	int forked = 0, refused = 0, err = 0, i;
+	pid_t pid, *kids;
+
+	if (n <= 0 || n > 100000 || !(kids = calloc((size_t)n, sizeof(*kids))))
+		return 2;
+	for (i = 0; i < n; i++) {
+		pid = fork();
+		if (pid == 0) {
+			/* Until the parent ends it. */
+			for (;;)
+				pause();
+		}
+		if (pid < 0) {
+			refused++;
+			err = errno;
+		} else {
+			kids[forked++] = pid;
+		}
+	}
+	printf("forked %d, refused %d%s%s\n", forked, refused,
+	       refused ? ": " : "", refused ? strerror(err) : "");
+	fflush(stdout);
+	for (i = 0; i < forked; i++)
+		kill(kids[i], SIGKILL);
+	while (wait(NULL) > 0)
+		;
+	free(kids);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char buf[4096];
@@ -327,6 +365,8 @@ int main(int argc, char **argv)
 		return capset_one(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "userns-caps"))
 		return userns_caps();
+	if (argc == 3 && !strcmp(argv[1], "forks"))
+		return fork_bomb(atoi(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "exe-reopen"))
 		return exe_reopen(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "fchdir"))
