@@ -109,8 +109,9 @@ int cli_parse_target(int argc, char **argv, int optind, int on_host,
 int cli_check_root_dir(const char *root);
 
 /* openat2(2): path at dirfd opened with flags, resolved as resolve
- * (RESOLVE_IN_ROOT, ...) says.  The fd, or -1 with errno (ENOSYS on a
- * kernel or libc without it: no fallback, the caller decides). */
+ * (RESOLVE_IN_ROOT, ...) says, retried while a concurrent mount or
+ * rename makes it EAGAIN.  The fd, or -1 with errno (ENOSYS on a kernel
+ * or libc without it: no fallback, the caller decides). */
 int cli_openat2(int dirfd, const char *path, int flags,
 		unsigned long long resolve);
 
