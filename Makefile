@@ -10,7 +10,8 @@
 #   make vm-check     the vm tier alone (QEMU guest, pure cgroup v2)
 #   make playground   that guest as a disposable playground: a root shell
 #                     with the tools and labs (RUN='CMD' runs CMD instead)
-#   make bench        start latency and memory against the peer tools
+#   make bench        benchmarks against runc, crun, bubblewrap and unshare;
+#                     writes docs/bench/RESULTS.md (bench/run.sh)
 #   make fuzz         libFuzzer targets under ASan+UBSan, FUZZ_SECONDS each
 #   make check-asan   unit and integration tiers against a build with
 #                     ASan+UBSan (build/asan); fails on any report
@@ -217,11 +218,23 @@ install: all rootfs
 	rm -rf $(DESTDIR)$(DATADIR)/labs
 	cp -R labs $(DESTDIR)$(DATADIR)/labs
 
+# The cost of each kernel primitive alone (bench/primitives.c): static
+# like minicontainer, from the modules whose steps it times.
+PRIM_SRC := ns-unshare/ns.c pivot/pivot.c cgroup-limit/limit.c \
+	    cgroup-limit/cgroup.c cgroup-limit/cgroupv1.c netns-veth/netns.c \
+	    minicontainer/caps.c minicontainer/seccomp-filter.c \
+	    minicontainer/seccomp-default.c bench/primitives.c
+$(B)/bench/primitives: $(PRIM_SRC:%.c=$(B)/obj/%.o) $(LIBCTK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -static -o $@ $^ -lcap -lseccomp -ljansson
+-include $(B)/obj/bench/primitives.d
+
 # Benchmarks: not timed tests; each prints its figures side by side with
-# the peer tools measured in the same run.
-bench: all rootfs
+# the peer tools measured in the same run.  bench/run.sh runs them all
+# and writes docs/bench/RESULTS.md, its plots and a start's trace.
+bench: all rootfs $(B)/bench/primitives
 	@scripts/deps.sh bench
-	bench/start.sh
+	bench/run.sh
 
 lint:
 	shellcheck -x scripts/*.sh tests/*.sh tests/vm/*.sh tests/integration/*.sh \

@@ -144,16 +144,18 @@ static int link_index(const char *name)
 }
 
 /*
- * ip link add HOST [master M] type veth peer name eth0 netns FD:
+ * ip link add HOST [master M] type veth peer name PEER [netns FD]:
  * the peer is described by a whole ifinfomsg nested in VETH_INFO_PEER,
  * and IFLA_NET_NS_FD there makes the kernel create it in the namespace.
  */
-static int veth_add(int nl, const char *host, int nsfd, int master)
+int nv_veth_add(int nl, const char *host, const char *peer_name, int nsfd,
+		int master)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	struct rtattr *linkinfo, *data, *peer;
 	struct nl_req r;
 	size_t max = sizeof(r);
+	char effect[96];
 
 	nl_init(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi, sizeof(ifi));
 	nl_addattr_str(&r.n, max, IFLA_IFNAME, host);
@@ -164,15 +166,20 @@ static int veth_add(int nl, const char *host, int nsfd, int master)
 	data = nl_addattr_nest(&r.n, max, IFLA_INFO_DATA);
 	peer = nl_addattr_nest(&r.n, max, VETH_INFO_PEER);
 	r.n.nlmsg_len += NLMSG_ALIGN(sizeof(ifi));
-	nl_addattr_str(&r.n, max, IFLA_IFNAME, NV_PEER_NAME);
-	nl_addattr32(&r.n, max, IFLA_NET_NS_FD, (uint32_t)nsfd);
+	nl_addattr_str(&r.n, max, IFLA_IFNAME, peer_name);
+	if (nsfd >= 0)
+		nl_addattr32(&r.n, max, IFLA_NET_NS_FD, (uint32_t)nsfd);
 	nl_addattr_nest_end(&r.n, peer);
 	nl_addattr_nest_end(&r.n, data);
 	nl_addattr_nest_end(&r.n, linkinfo);
-	if (nl_talk(nl, &r.n, "a veth pair: one end here, eth0 in the "
-		    "namespace") < 0)
+	if (nsfd >= 0)
+		snprintf(effect, sizeof(effect), "a veth pair: one end here, "
+			 "%s in the namespace", peer_name);
+	else
+		snprintf(effect, sizeof(effect), "a veth pair, both ends here");
+	if (nl_talk(nl, &r.n, effect) < 0)
 		return rep_fail("RTM_NEWLINK veth \"%s\" peer \"%s\"", host,
-				NV_PEER_NAME);
+				peer_name);
 	return 0;
 }
 
@@ -514,7 +521,7 @@ int nv_wire(const char *host, int nsfd, const struct nv_subnet *sn,
 	nl = nl_open();
 	if (nl < 0)
 		return -1;
-	if (veth_add(nl, host, nsfd, master_idx) < 0)
+	if (nv_veth_add(nl, host, NV_PEER_NAME, nsfd, master_idx) < 0)
 		goto out_close;
 	/*
 	 * Up before the addresses: an IPv6 address added to a down link

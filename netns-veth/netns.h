@@ -83,6 +83,12 @@ int nv_bridge_add(const char *full, const struct nv_subnet *sn);
 /* ip link set NAME up, in this namespace.  0 or -1 (reported). */
 int nv_link_up(const char *name);
 
+/* ip link add HOST [master M] type veth peer name PEER, the peer made in
+ * the network namespace nsfd (-1: here), on the rtnetlink socket nl.
+ * 0 or -1 (reported). */
+int nv_veth_add(int nl, const char *host, const char *peer_name, int nsfd,
+		int master);
+
 /* Delete link full (its veth peer goes with it).  0 or -1 (reported). */
 int nv_link_del(const char *full);
 

@@ -15,7 +15,7 @@ packages_for() {
 		attr podman skopeo umoci zstd runc containerd tmux libcap2-bin \
 		clang libclang-rt-dev ;;
 	vm) echo qemu-system-x86 kmod busybox-static xz-utils zstd ;;
-	bench) echo util-linux time bc ;;
+	bench) echo util-linux time bc jq runc crun bubblewrap podman gnuplot-nox ;;
 	*)
 		echo "deps.sh: unknown group '$1'" >&2
 		return 2
