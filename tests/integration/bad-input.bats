@@ -13,7 +13,8 @@ teardown() { common_teardown; }
 
 # Everything a bad command line could leave: the hostname, mounts, links,
 # network namespaces, the toolkit's cgroups, container and OCI state, temp
-# directories, nftables tables, the default image store.
+# directories (not the vm tier's ctk-vm*, running beside), nftables
+# tables, the default image store.
 leftovers() {
 	hostname
 	mount_table | md5sum
@@ -21,7 +22,7 @@ leftovers() {
 	find /run/netns -mindepth 1 2>/dev/null | wc -l
 	find /sys/fs/cgroup -type d -name '*ctk*' 2>/dev/null | wc -l
 	find /run/minicontainer /run/minicontainer-oci -mindepth 1 -maxdepth 1 2>/dev/null | wc -l
-	find /tmp -maxdepth 1 -name 'ctk-*' | wc -l
+	find /tmp -maxdepth 1 -name 'ctk-*' ! -name 'ctk-vm*' | wc -l
 	nft list tables 2>/dev/null | grep -c ctk || true
 	[ -e /var/lib/minicontainer ] && echo store || echo no store
 }

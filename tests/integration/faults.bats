@@ -173,13 +173,16 @@ teardown() {
 	[ "$output" = 65536 ]
 }
 
-@test "faults: SIGTERM, SIGINT and SIGHUP to the runtime reach the container's command" {
+@test "faults: SIGTERM, SIGINT and SIGHUP to the runtime reach the container's command [vm]" {
+	# One output file per signal: with one file, the wait below could
+	# read the last container's "ready" before this one's shell opened
+	# (truncated) it, and signal that shell instead of the runtime.
 	local sig
 	for sig in TERM INT HUP; do
-		"$MC" -q run --rm "$ROOT" -- sh -c "trap 'echo got $sig; exit 3' $sig; echo ready; while :; do sleep 0.1; done" >"$SCRATCH/out" &
+		"$MC" -q run --rm "$ROOT" -- sh -c "trap 'echo got $sig; exit 3' $sig; echo ready; while :; do sleep 0.1; done" >"$SCRATCH/out-$sig" &
 		pid=$!
 		for ((i = 0; i < 100; i++)); do
-			grep -q ready "$SCRATCH/out" && break
+			grep -q ready "$SCRATCH/out-$sig" && break
 			sleep 0.05
 		done
 		kill -"$sig" "$pid"
@@ -191,9 +194,9 @@ teardown() {
 		kill -KILL "$pid" 2>/dev/null || true
 		status=0
 		wait "$pid" || status=$?
-		echo "$sig: status $status, $(cat "$SCRATCH/out")"
+		echo "$sig: status $status, $(cat "$SCRATCH/out-$sig")"
 		[ "$status" -eq 3 ]
-		[ "$(cat "$SCRATCH/out")" = "$(printf 'ready\ngot %s' "$sig")" ]
+		[ "$(cat "$SCRATCH/out-$sig")" = "$(printf 'ready\ngot %s' "$sig")" ]
 	done
 }
 

@@ -39,11 +39,15 @@ load helpers
 # --- the playground: run-vm.sh --run and --shell (host tier) -------------
 
 # What a playground may leave behind on the host: QEMU processes, the
-# run's temp dirs and console logs.
+# run's temp dirs and console logs, one per line.  make check's own vm
+# tier may be running (or end) meanwhile: compare with new_since, which
+# counts only what was not there before.
 vm_leftovers() {
-	pgrep -c -x qemu-system-x86 || true
-	find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'ctk-vm*' | wc -l
+	pgrep -x qemu-system-x86 | sed 's/^/qemu /' || true
+	find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'ctk-vm*' | sed 's/^/dir /'
 }
+# The lines of $2 that $1 did not have.
+new_since() { comm -13 <(sort <<<"$1") <(sort <<<"$2"); }
 
 @test "vm: the playground runs lab 11 (pure cgroup v2 only) end to end" {
 	before=$(vm_leftovers)
@@ -59,12 +63,12 @@ vm_leftovers() {
 	[[ "$stderr" == *"subtree_control: cpuset cpu io memory hugetlb pids rdma misc; v1 hierarchies: 0"* ]]
 	# Disposable: the pass was recorded in the guest's overlay only.
 	[ "$(md5sum "$progress" 2>/dev/null || echo none)" = "$progress_before" ]
-	[ "$(vm_leftovers)" = "$before" ]
+	[ -z "$(new_since "$before" "$(vm_leftovers)")" ]
 }
 
 @test "vm: run-vm.sh --run passes the command's streams and status back" {
 	# shellcheck disable=SC2016 # expanded in the guest
-	run --separate-stderr timeout 120 "$TOP/tests/vm/run-vm.sh" \
+	run --separate-stderr timeout 300 "$TOP/tests/vm/run-vm.sh" \
 		--run 'echo "out in $(pwd)"; echo err >&2; hostname; exit 7'
 	[ "$status" -eq 7 ]
 	[ "${lines[0]}" = "out in $TOP" ]
@@ -72,7 +76,7 @@ vm_leftovers() {
 	[[ "$stderr" == *$'\nerr\n'* ]]
 	[[ "${stderr_lines[-1]}" == "run-vm: the command failed in the guest (status 7)" ]]
 	# Control: a command that succeeds.
-	run --separate-stderr timeout 120 "$TOP/tests/vm/run-vm.sh" --run true
+	run --separate-stderr timeout 300 "$TOP/tests/vm/run-vm.sh" --run true
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 }
@@ -80,8 +84,8 @@ vm_leftovers() {
 @test "vm: the playground's shell, on a terminal, shows the prompt and controllers" {
 	before=$(vm_leftovers)
 	# expect gives the shell a terminal; the guest's status comes back.
-	run timeout 150 expect -c "
-		set timeout 120
+	run timeout 330 expect -c "
+		set timeout 300
 		spawn $TOP/tests/vm/run-vm.sh --shell
 		expect {
 			{(playground) root@ctk-vm:$TOP# } {}
@@ -100,13 +104,13 @@ vm_leftovers() {
 	[[ "$output" == *"ctk playground: a QEMU guest (TCG, emulated)"* ]]
 	[[ "$output" == *"nothing done in this machine is kept"* ]]
 	[[ "$output" == *"run-vm: the playground is off; nothing done in it was kept"* ]]
-	[ "$(vm_leftovers)" = "$before" ]
+	[ -z "$(new_since "$before" "$(vm_leftovers)")" ]
 }
 
 @test "vm: the playground's shell takes piped commands and poweroff" {
 	run --separate-stderr bash -c "printf '%s\n' \
 		'cat /sys/fs/cgroup/cgroup.controllers' 'cd /tmp; pwd' poweroff |
-		timeout 120 '$TOP/tests/vm/run-vm.sh' --shell"
+		timeout 300 '$TOP/tests/vm/run-vm.sh' --shell"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"(playground) root@ctk-vm:$TOP# cpuset cpu io memory hugetlb pids rdma misc"* ]]
 	[[ "$output" == *"(playground) root@ctk-vm:/tmp# powering off (nothing done here is kept)"* ]]
