@@ -433,9 +433,11 @@ static void host_link(const struct mc_state *st, char *buf, size_t size)
 	snprintf(buf, size, NV_PREFIX "%.11s", st->id);
 }
 
+/* The host numbers of the bridge's subnet taken, one bit each (a /16:
+ * the bridge itself holds at most 1024 ports). */
 struct addr_scan {
 	const char *self;
-	unsigned char used[256];
+	unsigned char used[65536 / 8];
 };
 
 static int addr_cb(const struct mc_state *st, void *arg)
@@ -447,8 +449,8 @@ static int addr_cb(const struct mc_state *st, void *arg)
 	if (strcmp(st->id, a->self) &&
 	    state_read(st, "addr", buf, sizeof(buf)) > 0) {
 		n = atoi(buf);
-		if (n > 0 && n < 256)
-			a->used[n] = 1;
+		if (n > 0 && n < 65536)
+			a->used[n / 8] |= (unsigned char)(1u << (n % 8));
 	}
 	return 0;
 }
@@ -465,7 +467,7 @@ static int wire_bridge(const struct mc_config *c, pid_t pid)
 	char link[IFNAMSIZ + 8], path[64], why[128];
 	struct nv_subnet sn;
 	int lock, nsfd, ret = -1;
-	uint32_t n;
+	uint32_t n, last;
 
 	if (nv_parse_subnet(MC_SUBNET, &sn, why, sizeof(why)) < 0) {
 		rep_error("%s", why);
@@ -479,9 +481,11 @@ static int wire_bridge(const struct mc_config *c, pid_t pid)
 	     nat_masquerade(MC_BRIDGE, sn.net, sn.prefix, MC_BRIDGE) < 0))
 		goto out_unlock;
 	state_list(addr_cb, &a);
-	for (n = 2; n < 255 && a.used[n]; n++)
+	/* .1 is the bridge's; the last is the broadcast address. */
+	last = (1u << (32 - sn.prefix)) - 1;
+	for (n = 2; n < last && (a.used[n / 8] & (1u << (n % 8))); n++)
 		;
-	if (n == 255) {
+	if (n >= last) {
 		rep_error("no free address left in " MC_SUBNET);
 		goto out_unlock;
 	}

@@ -25,7 +25,7 @@
 
 /* The bridge every --net bridge container joins, and its subnet. */
 #define MC_BRIDGE	"ctk-mc0"
-#define MC_SUBNET	"198.19.0.0/24"
+#define MC_SUBNET	"198.19.0.0/16"
 
 enum mc_net { MC_NET_NONE, MC_NET_HOST, MC_NET_BRIDGE };
 

@@ -271,7 +271,7 @@ teardown() {
 	[ "${lines[0]}" = "srv running" ]
 	[[ "${lines[1]}" == "minicontainer: port tcp/8080 is already published: ctk-"*": tcp 8080 -> 198.19.0.2:80" ]]
 	[ "${lines[2]}" = "status 125" ]
-	[ "${lines[3]}" = "198.19.0.1/24" ]
+	[ "${lines[3]}" = "198.19.0.1/16" ]
 	[ "${lines[4]}" = "served-by-srv" ]
 	[ "${lines[5]}" = "2" ]
 	[ "${lines[6]}" = "published" ]
