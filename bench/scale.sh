@@ -22,10 +22,11 @@
 # there.  The cgroups are the host's; the runtime removes them, and the
 # leftovers column checks that it did.
 #
-# The bridge's subnet is 198.19.0.0/24 (MC_SUBNET): at most 253 addresses,
-# so an N above 250 is skipped, saying so.
+# A Linux bridge takes at most 1024 ports (BR_MAX_PORTS), so an N above
+# 1000 is skipped, saying so; the bridge's subnet, 198.19.0.0/16, has
+# room for more.
 #
-# usage: bench/scale.sh [--out FILE] [N...]  (as root; N: 10 50 100 200)
+# usage: bench/scale.sh [--out FILE] [N...]  (as root; N: 10 100 500 1000)
 #   --out FILE   also write FILE: one row per start (n, k, start_ms), for
 #                a plot of start time against k
 set -euo pipefail
@@ -34,7 +35,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 root=${CTK_ROOTFS:-$top/build/rootfs}
 mc=$top/build/bin/minicontainer
 bb=$root/bin/busybox
-max_n=250
+max_n=1000
 
 # /proc/meminfo's or /proc/PID/status's field $2 from file $1, in kB.
 field() {
@@ -114,6 +115,11 @@ scratch() {
 			   "$bb" ping -c 1 -W 1 "$addr" >/dev/null 2>&1; then
 				reach=$((reach + 1))
 			fi
+			# The ARP table is the host's size (gc_thresh3, not
+			# per namespace): past it the kernel drops new
+			# neighbours while the old are fresh, and pings go
+			# unanswered.  Forget the ones already answered.
+			[ $((k % 256)) -ne 0 ] || ip neigh flush dev ctk-mc0 2>/dev/null || true
 		done
 	fi
 
@@ -182,7 +188,7 @@ while [ $# -gt 0 ]; do
 		;;
 	esac
 done
-[ ${#ns[@]} -gt 0 ] || ns=(10 50 100 200)
+[ ${#ns[@]} -gt 0 ] || ns=(10 100 500 1000)
 [ "$(id -u)" -eq 0 ] || { echo "scale.sh: run as root" >&2; exit 1; }
 if [ ! -x "$mc" ] || [ ! -x "$bb" ]; then
 	echo "scale.sh: build first: make all rootfs" >&2
@@ -233,7 +239,7 @@ row '' median '' median median 'avail/RSS' '' '' \
 first_n='' first_med='' last_n='' last_med='' status=0
 for n in "${ns[@]}"; do
 	if [ "$n" -gt "$max_n" ]; then
-		printf '%5s  skipped: above %d, the bridge subnet 198.19.0.0/24 runs out of addresses\n' \
+		printf '%5s  skipped: above %d, a bridge takes at most 1024 ports\n' \
 			"$n" "$max_n"
 		continue
 	fi
@@ -281,19 +287,21 @@ for n in "${ns[@]}"; do
 	if [ -z "$first_n" ] || [ "$n" -lt "$first_n" ]; then
 		first_n=$n first_med=$med
 	fi
-	if [ -z "$last_n" ] || [ "$n" -gt "$last_n" ]; then
+	# The issue names N=500: that one if measured, else the largest.
+	if [ "$last_n" != 500 ] && { [ -z "$last_n" ] || [ "$n" -gt "$last_n" ] ||
+		[ "$n" = 500 ]; }; then
 		last_n=$n last_med=$med
 	fi
 done
 
 # The issue's target: the per-container start at N=500 no more than 2x
-# that at N=10; here the largest N measured against the smallest.
+# that at N=10; here N=500 (else the largest N) against the smallest.
 if [ -z "$first_n" ] || [ "$first_n" = "$last_n" ]; then
 	echo "target: per-container start at the largest N within 2x of the smallest: not measured (needs two N)"
 else
 	awk -v a="$first_n" -v am="$first_med" -v b="$last_n" -v bm="$last_med" \
 		-v m="$max_n" 'BEGIN { r = bm / am
-		printf "target: per-container start (median) at N=%d within 2x of N=%d: %.2f ms vs %.2f ms = %.2fx, %s (the issue asks N=500 vs N=10; the bridge /24 stops near %d)\n",
-			b, a, bm / 1000, am / 1000, r, r <= 2 ? "met" : "missed", m }'
+		printf "target: per-container start (median) at N=%d within 2x of N=%d: %.2f ms vs %.2f ms = %.2fx, %s\n",
+			b, a, bm / 1000, am / 1000, r, r <= 2 ? "met" : "missed" }'
 fi
 exit "$status"
