@@ -238,6 +238,7 @@ bench: all rootfs $(B)/bench/primitives
 
 lint:
 	shellcheck -x scripts/*.sh tests/*.sh tests/vm/*.sh tests/integration/*.sh \
+		tests/integration/*.bash labs/*/scratch-* \
 		.ci/run bench/*.sh fuzz/*.sh \
 		labs/doctor labs/labs labs/*/lab \
 		labs/*/check labs/*/measure labs/lib/*.sh

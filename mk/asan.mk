@@ -55,10 +55,16 @@ $(AB)/libctk.a: $(LIB_SRC:%.c=$(AB)/obj/%.o)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+# The sanitizers' options for a process whose environment lost them (an
+# engine's runtime): tests/asan-defaults.c.
+$(AB)/obj/tests/asan-defaults.o: XCFLAGS += \
+	-DCTK_ASAN_LOGS='"$(abspath $(ASAN_LOGS))"'
+
 # The sanitizer runtimes cannot be linked statically: minicontainer is
 # linked dynamically here.
 define asan_bin_rule
-$(AB)/bin/$(1): $($(1)_SRC:%.c=$(AB)/obj/%.o) $(AB)/libctk.a
+$(AB)/bin/$(1): $($(1)_SRC:%.c=$(AB)/obj/%.o) $(AB)/libctk.a \
+		$(AB)/obj/tests/asan-defaults.o
 	@mkdir -p $$(dir $$@)
 	$$(CC) $(ASAN_CFLAGS) $$(LDFLAGS) -o $$@ $$^ \
 		$(filter-out -static,$($(1)_LIBS))

@@ -133,17 +133,14 @@ teardown() {
 }
 
 @test "faults: a container filling its memory limit is OOM-killed and said so; the host is untouched (control: no limit) [vm]" {
-	# 48 MiB of tmpfs pages, charged to the container's group.
-	fill='dd if=/dev/zero of=/dev/shm/x bs=1M count=48 2>/dev/null; echo "dd $?"'
-	run --separate-stderr mc --memory 16M "$ROOT" -- sh -c "$fill"
-	[ "$status" -eq 0 ]
-	[ "$output" = "dd 137" ] || [[ "$output" == *"Killed"*"dd 137" ]]
-	[[ "$stderr" =~ ^"minicontainer: the memory limit (16.0M) was reached: the OOM killer killed "[0-9]+" process"(es)?$ ]]
+	run --separate-stderr mc --memory "${MEM_MIB}M" "$MEM_BIG" "$ROOT" -- sh -c "$MEM_FILL"
+	oom_killed_dd
+	[[ "$stderr" =~ ^"minicontainer: the memory limit ("$MEM_MIB".0M) was reached: the OOM killer killed "[0-9]+" process"(es)?$ ]]
 	# The host still runs and allocates.
 	run sh -c 'head -c 33554432 /dev/zero | wc -c'
 	[ "$output" = 33554432 ]
 	# Control: no limit, no kill, nothing said.
-	run --separate-stderr mc "$ROOT" -- sh -c "$fill"
+	run --separate-stderr mc "$MEM_BIG" "$ROOT" -- sh -c "$MEM_FILL"
 	[ "$output" = "dd 0" ]
 	[ -z "$stderr" ]
 }

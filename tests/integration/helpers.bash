@@ -9,6 +9,27 @@ TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 # CTK_BUILD: the build directory under the top whose binaries are tested
 # (make check-asan sets build/asan).
 BIN=$TOP/${CTK_BUILD:-build}/bin
+# A memory limit a container's own processes fit in, in MiB: the
+# runtime's init is the toolkit's code, and under ASan (make check-asan)
+# its shadow memory is charged to the container's group too.
+case "${CTK_BUILD:-}" in
+*asan*) MEM_MIB=128 ASAN=1 ;;
+*) MEM_MIB=16 ASAN= ;;
+esac
+# A shell line writing three times that into a tmpfs at /big, charged to
+# the container's group, and the --tmpfs option for it: under --memory
+# MEM_MIB it prints "dd 137" (OOM-killed), without a limit "dd 0".
+# Under ASan the runtime's init is the group's largest process, and the
+# OOM killer takes it (the container ends, 137): oom_killed_dd says
+# whether $status and $output show either.
+oom_killed_dd() {
+	[ "$output" = "dd 137" ] || [[ "$output" == *"Killed"*"dd 137"* ]] ||
+		{ [ -n "$ASAN" ] && [ "$status" -eq 137 ]; }
+}
+# shellcheck disable=SC2034 # both are read by the .bats files
+MEM_FILL="dd if=/dev/zero of=/big/x bs=1M count=$((MEM_MIB * 3)) 2>/dev/null; echo \"dd \$?\""
+# shellcheck disable=SC2034
+MEM_BIG=--tmpfs=/big:size=$((MEM_MIB * 4))M
 ROOTFS=$TOP/build/rootfs
 export PATH="$BIN:$PATH"
 
@@ -207,6 +228,7 @@ probe_setup() {
 	common_setup
 	ROOT=$(copy_rootfs)
 	cp "$PROBE" "$ROOT/bin/sys-probe"
+	# shellcheck disable=SC2034 # compared by the .bats files' teardown
 	HOST_BEFORE=$(container_host_state)
 }
 
@@ -216,7 +238,8 @@ container_host_state() {
 	mount_table | md5sum
 	find /sys/fs/cgroup -type d 2>/dev/null | wc -l
 	ip -o link | awk -F': ' '{ print $2 }'
-	ls -A /run/minicontainer 2>/dev/null | grep -v '^\.lock$' || true
+	find /run/minicontainer -mindepth 1 -maxdepth 1 ! -name .lock \
+		-printf '%f\n' 2>/dev/null | sort
 }
 
 # A throw-away container, quiet.

@@ -286,10 +286,10 @@ teardown() {
 	[[ "$output" == *"can't fork"* ]]
 	run mc "$ROOT" -- sh -c 'for i in 1 2 3 4 5 6; do sleep 0.2 & done; wait'
 	[ "$status" -eq 0 ]
-	# 48 MiB of tmpfs pages are charged to the container's memory.
-	run --separate-stderr mc --memory 16M "$ROOT" -- sh -c 'dd if=/dev/zero of=/dev/shm/x bs=1M count=48 2>/dev/null; echo "dd $?"'
-	[ "$output" = "dd 137" ] || [[ "$output" == *"Killed"*"dd 137"* ]]
-	run mc "$ROOT" -- sh -c 'dd if=/dev/zero of=/dev/shm/x bs=1M count=48 2>/dev/null; echo "dd $?"'
+	# Tmpfs pages are charged to the container's memory (MEM_FILL).
+	run --separate-stderr mc --memory "${MEM_MIB}M" "$MEM_BIG" "$ROOT" -- sh -c "$MEM_FILL"
+	oom_killed_dd
+	run mc "$MEM_BIG" "$ROOT" -- sh -c "$MEM_FILL"
 	[ "$output" = "dd 0" ]
 	# The container's cgroup namespace is rooted at its group.
 	run mc --pids 50 "$ROOT" -- sh -c 'grep -E "pids|^0::" /proc/self/cgroup | cut -d: -f3'
