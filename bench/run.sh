@@ -11,8 +11,10 @@
 # docs/bench/start-trace.json (open it in https://ui.perfetto.dev); the
 # raw numbers stay in build/bench.
 #
-# usage: bench/run.sh     (as root; BENCH_RUNS=N start runs per tool,
-#                          default 200; BENCH_SCALE="10 100 500 1000")
+# usage: bench/run.sh [--report]   (as root; BENCH_RUNS=N start runs per
+#                          tool, default 200; BENCH_SCALE="10 100 500 1000")
+#   --report   measure nothing: draw the plots and write the report again
+#              from the last run's numbers in build/bench
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,47 +26,61 @@ mc=$top/build/bin/minicontainer
 [ "$(id -u)" -eq 0 ] || { echo "run.sh: run as root" >&2; exit 1; }
 mkdir -p "$raw" "$docs"
 
-echo "== start latency and footprint ($runs runs per tool)"
-"$top/bench/start.sh" -n "$runs" --out "$raw" | tee "$raw/start.txt"
-echo "== start latency in the vm tier's guest (pure cgroup v2: crun works)"
+report_only=
+case "${1:-}" in
+--report) report_only=1 ;;
+'') ;;
+*) echo "usage: bench/run.sh [--report]" >&2; exit 2 ;;
+esac
 vm_runs=${BENCH_VM_RUNS:-30}
-if ! "$top/tests/vm/run-vm.sh" --run "bench/start.sh -n $vm_runs" \
-	>"$raw/vm-start.txt" 2>"$raw/vm-start.err"; then
-	echo "(the guest's run failed: $(tail -1 "$raw/vm-start.err"))" >>"$raw/vm-start.txt"
+
+if [ -z "$report_only" ]; then
+	echo "== start latency and footprint ($runs runs per tool)"
+	"$top/bench/start.sh" -n "$runs" --out "$raw" | tee "$raw/start.txt"
+	echo "== start latency in the vm tier's guest (pure cgroup v2: crun works)"
+	if ! "$top/tests/vm/run-vm.sh" --run "bench/start.sh -n $vm_runs" \
+		>"$raw/vm-start.txt" 2>"$raw/vm-start.err"; then
+		echo "(the guest's run failed: $(tail -1 "$raw/vm-start.err"))" >>"$raw/vm-start.txt"
+	fi
+	cat "$raw/vm-start.txt"
+	echo "== the cost of each primitive"
+	"$top/build/bench/primitives" | tee "$raw/primitives.txt"
+	echo "== scale"
+	# Its status is 1 on a leftover or a container not reachable: shown in
+	# its table, and the report goes on.
+	"$top/bench/scale.sh" --out "$raw/scale.tsv" "${scale_ns[@]}" |
+		tee "$raw/scale.txt" || echo "(scale.sh: not every check held, see above)"
+	echo "== one start, traced"
+	"$mc" -q --trace "$docs/start-trace.json" run --rm --pids 1000 -- /bin/true
 fi
-cat "$raw/vm-start.txt"
-echo "== the cost of each primitive"
-"$top/build/bench/primitives" | tee "$raw/primitives.txt"
-echo "== scale"
-# Its status is 1 on a leftover or a container not reachable: shown in
-# its table, and the report goes on.
-"$top/bench/scale.sh" --out "$raw/scale.tsv" "${scale_ns[@]}" |
-	tee "$raw/scale.txt" || echo "(scale.sh: not every check held, see above)"
-echo "== one start, traced"
-"$mc" -q --trace "$docs/start-trace.json" run --rm --pids 1000 -- /bin/true
 
 # --- plots ---
 if command -v gnuplot >/dev/null; then
 	gnuplot <<EOF_PLOT
 set terminal svg size 800,420 font "sans,11"
 set output "$docs/start.svg"
-set title "Start of /bin/true: median wall time (bars: p10 to p90)"
+set title "Start of /bin/true: median wall time, p10 to p90 (log scale)"
 set ylabel "milliseconds"
+set logscale y
 set style fill solid 0.6 border -1
 set boxwidth 0.6
-set xtics rotate by -30
+set xtics rotate by -30 font ",9"
 set grid ytics
 set datafile separator "\t"
-plot "$raw/start.tsv" every ::1 using 0:(\$2/1000):(\$3/1000):(\$4/1000):xtic(1) \
-	with boxerrorbars notitle lc rgb "#4477aa"
+plot "$raw/start.tsv" every ::1 using 0:(\$2/1000):xtic(1) with boxes \
+	notitle lc rgb "#4477aa", \
+	"" every ::1 using 0:(\$2/1000):(\$3/1000):(\$4/1000) \
+	with yerrorbars notitle lc rgb "black" pt 0
 set output "$docs/scale.svg"
-set title "Creating N containers: the start of each, in order"
+set title "Creating N containers one after another: the start of each"
 set xlabel "container k (of N)"
 set ylabel "start time of container k, ms"
+unset logscale y
 set key top left
-set xtics norotate
+set xtics norotate font ",10"
 plot for [n in "${scale_ns[*]}"] "$raw/scale.tsv" every ::1 \
-	using (\$1 == n ? \$2 : 1/0):3 with points pt 7 ps 0.4 title "N = ".n
+	using (\$1 == n + 0 ? \$2 : 1/0):3 with points pt 7 ps 0.3 \
+	title "N = ".n
 EOF_PLOT
 fi
 
