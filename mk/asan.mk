@@ -82,7 +82,13 @@ $(AB)/rootfs:
 	@mkdir -p $(AB)
 	ln -sfn ../rootfs $@
 
-asan-build: $(BINS:%=$(AB)/bin/%) $(AB)/tests/check_unit $(AB)/rootfs
+# The static probe that goes into a rootfs: the plain build's.
+$(AB)/bin/escape-probe: $(B)/bin/escape-probe
+	@mkdir -p $(dir $@)
+	ln -sfn ../../bin/escape-probe $@
+
+asan-build: $(BINS:%=$(AB)/bin/%) $(AB)/tests/check_unit $(AB)/rootfs \
+	    $(AB)/bin/escape-probe
 
 check-asan: deps-check
 	@$(MAKE) --no-print-directory all rootfs $(B)/tests/sys-probe \
