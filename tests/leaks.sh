@@ -114,19 +114,28 @@ for t in chroot-demo pivot ns-unshare ns-enter ns-inspect cgroup-limit \
 	vg "$t --help" 0 "$bin/$t" --help
 done
 vg "minicontainer --help" 0 "$mc_dyn" --help
-vg "minicontainer run --help" 0 "$mc_dyn" run --help
+# run re-executes itself from a sealed memfd first (execveat), which
+# valgrind cannot follow: LeakSanitizer, in the ASan build.
+lsan "minicontainer run --help" 0 "$mc_asan" run --help
 
 # A typical successful run of each.
 vg "chroot-demo ROOTFS true" 0 "$bin/chroot-demo" "$rootfs" true
 vg "pivot ROOTFS true" 0 "$bin/pivot" "$rootfs" true
 vg "pivot -p ROOTFS true" 0 "$bin/pivot" -p "$rootfs" true
 vg "ns-unshare -u true" 0 "$bin/ns-unshare" -u true
-vg "ns-unshare -pf --mount-proc true" 0 "$bin/ns-unshare" -pf \
-	--mount-proc true
+# Not here: ns-unshare -pf.  It forks with clone3, which valgrind 3.19
+# does not know, and LeakSanitizer dies in it ("fatal error": a process
+# in a PID namespace of its own reads /proc by the wrong PID).  Its code
+# is the same ns.c that minicontainer's LeakSanitizer paths run.
 vg "ns-unshare --json -u -i true" 0 "$bin/ns-unshare" --json -u -i true
 vg "ns-inspect \$\$" 0 "$bin/ns-inspect" $$
 vg "ns-inspect --tree" 0 "$bin/ns-inspect" --tree
-vg "ns-enter -t 1 -u true" 0 "$bin/ns-enter" -t 1 -u true
+# A process of ours to join: PID 1 may refuse even root (here it does).
+sleep 60 &
+target=$!
+vg "ns-enter -t PID -u true" 0 "$bin/ns-enter" -t "$target" -u true
+kill "$target" 2>/dev/null || true
+wait "$target" 2>/dev/null || true
 vg "cgroup-limit --memory 64M -- true" 0 "$bin/cgroup-limit" --memory 64M \
 	-- true
 vg "cgroup-limit --pids 16 --cpus 0.5 -- true" 0 "$bin/cgroup-limit" \
