@@ -364,12 +364,13 @@ struct known {
 static int dead_cb(const struct mc_state *s, void *arg)
 {
 	struct known *k = arg;
-	char st[32] = "";
-
-	char res[8];
+	char st[32] = "", res[8];
 
 	state_read(s, "status", st, sizeof(st));
-	if (strcmp(st, "exited") && !state_monitor_alive(s)) {
+	/* A monitor still alive does its own teardown. */
+	if (state_monitor_alive(s))
+		goto known;
+	if (strcmp(st, "exited")) {
 		/* Killed before it could clean up: undo, then forget it. */
 		rep_evidence("cleanup: %s (%s) was left %s", s->name, s->id,
 			     st);
@@ -377,15 +378,13 @@ static int dead_cb(const struct mc_state *s, void *arg)
 		state_remove(s);
 		return 0;
 	}
-	if (!strcmp(st, "exited") && !state_monitor_alive(s) &&
-	    state_read(s, "resources", res, sizeof(res)) >= 0) {
+	if (state_read(s, "resources", res, sizeof(res)) >= 0) {
 		/* Ended, but killed while releasing: finish the release. */
 		rep_evidence("cleanup: %s (%s) ended with resources held",
 			     s->name, s->id);
 		mc_release(s);
 	}
-	if (!strcmp(st, "exited") && !state_monitor_alive(s) &&
-	    state_read(s, "autoremove", res, sizeof(res)) > 0 &&
+	if (state_read(s, "autoremove", res, sizeof(res)) > 0 &&
 	    !strcmp(res, "1")) {
 		/* --rm, killed before it removed its state: remove it. */
 		rep_evidence("cleanup: %s (%s) ended, to be removed (--rm)",
@@ -393,6 +392,7 @@ static int dead_cb(const struct mc_state *s, void *arg)
 		state_remove(s);
 		return 0;
 	}
+known:
 	if (k->n < 512)
 		snprintf(k->id[k->n++], 16, "%s", s->id);
 	return 0;
