@@ -30,8 +30,11 @@ run_tier() {
 				"(sudo make check)" | tee "$tap"
 			return
 		fi
-		bats --tap "$top"/tests/integration/*.bats 2>&1 | tee "$tap" ||
-			true
+		# A test that hangs fails by name after CTK_TEST_TIMEOUT
+		# seconds (bats kills its processes, its teardown runs)
+		# instead of holding the whole run until CI gives up.
+		BATS_TEST_TIMEOUT=${CTK_TEST_TIMEOUT:-900} bats --tap --timing \
+			"$top"/tests/integration/*.bats 2>&1 | tee "$tap" || true
 		;;
 	vm)
 		# The tests named "... [vm]", again, in a QEMU guest with a pure
@@ -42,7 +45,7 @@ run_tier() {
 			return
 		fi
 		(cd "$top" && CTK_TIER=vm CTK_VM_LOG=$out/vm-console.log \
-			tests/vm/run-vm.sh --timeout 1800 --filter '\[vm\]$' \
+			tests/vm/run-vm.sh --timeout 1800 --timing --filter '\[vm\]$' \
 			tests/integration/*.bats) 2>"$out/vm.log" | tee "$tap" ||
 			true
 		;;

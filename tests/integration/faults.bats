@@ -38,14 +38,27 @@ teardown() {
 			find /sys/fs/cgroup -name 'mc-*' | wc -l
 		}
 		for n in \$(seq 2 200); do
-			MINICONTAINER_TEST_STOP_AT=\$n \"\$MC\" $args \"\$ROOT\" -- true 2>/tmp/stop &
+			# Emptied here: the job's own 2> truncates only once it
+			# runs, and under load the loop below could read the
+			# last trial's line first, then wait on a start that
+			# stops later, for good.
+			: >/tmp/stop
+			MINICONTAINER_TEST_STOP_AT=\$n \"\$MC\" $args \"\$ROOT\" -- true 2>>/tmp/stop &
 			pid=\$!
-			for i in \$(seq 500); do
-				grep -q 'stopped at step' /tmp/stop && break
+			stopped() { grep -q \"^minicontainer: stopped at step \$n\\\$\" /tmp/stop; }
+			# Until it stops at step n or ends, bounded.
+			t0=\$SECONDS
+			while [ \$((SECONDS - t0)) -lt 120 ]; do
+				stopped && break
 				kill -0 \$pid 2>/dev/null || break
 				sleep 0.02
 			done
-			if ! grep -q 'stopped at step' /tmp/stop; then
+			if ! stopped; then
+				if kill -0 \$pid 2>/dev/null; then
+					echo \"neither stopped nor ended at step \$n: \$(tail -1 /tmp/stop)\"
+					pkill -9 -P \$pid; kill -9 \$pid
+					exit 1
+				fi
 				wait \$pid
 				echo \"ended before step \$n\"
 				break
