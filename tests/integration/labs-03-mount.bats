@@ -40,7 +40,7 @@ leftovers() {
 	mount_table | md5sum
 }
 
-@test "labs: 03-mount passes in --ci mode and leaves nothing behind" {
+@test "labs: 03-mount passes in --ci mode and leaves nothing behind [vm]" {
 	before=$(leftovers)
 	run env NO_COLOR=1 "$TOP/labs/03-mount/lab" --ci
 	[ "$status" -eq 0 ]

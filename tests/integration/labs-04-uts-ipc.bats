@@ -28,7 +28,7 @@ leftovers() {
 	host_queues
 }
 
-@test "labs: 04-uts-ipc passes in --ci mode and leaves nothing behind" {
+@test "labs: 04-uts-ipc passes in --ci mode and leaves nothing behind [vm]" {
 	before=$(leftovers)
 	run env NO_COLOR=1 "$TOP/labs/04-uts-ipc/lab" --ci
 	[ "$status" -eq 0 ]

@@ -41,7 +41,7 @@ leftovers() {
 	mount_table | md5sum
 }
 
-@test "labs: 05-pid passes in --ci mode and leaves nothing behind" {
+@test "labs: 05-pid passes in --ci mode and leaves nothing behind [vm]" {
 	before=$(leftovers)
 	run env NO_COLOR=1 "$TOP/labs/05-pid/lab" --ci
 	[ "$status" -eq 0 ]

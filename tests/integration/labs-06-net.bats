@@ -32,7 +32,7 @@ leftovers() {
 	find /run/netns -mindepth 1 2>/dev/null | wc -l
 }
 
-@test "labs: 06-net passes in --ci mode and leaves nothing behind" {
+@test "labs: 06-net passes in --ci mode and leaves nothing behind [vm]" {
 	before=$(leftovers)
 	run env NO_COLOR=1 "$TOP/labs/06-net/lab" --ci
 	[ "$status" -eq 0 ]

@@ -27,7 +27,7 @@ leftovers() {
 	mount_table | md5sum
 }
 
-@test "labs: 08-user passes in --ci mode and leaves nothing behind" {
+@test "labs: 08-user passes in --ci mode and leaves nothing behind [vm]" {
 	before=$(leftovers)
 	run "$TOP/labs/08-user/lab" --ci
 	[ "$status" -eq 0 ]

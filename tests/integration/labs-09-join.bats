@@ -40,7 +40,7 @@ leftovers() {
 	mount_table | md5sum
 }
 
-@test "labs: 09-join passes in --ci mode and leaves nothing behind" {
+@test "labs: 09-join passes in --ci mode and leaves nothing behind [vm]" {
 	before=$(leftovers)
 	run "$TOP/labs/09-join/lab" --ci
 	[ "$status" -eq 0 ]

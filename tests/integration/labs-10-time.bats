@@ -17,7 +17,7 @@ leftovers() {
 	pgrep -f -x "(/bin/)?sleep 1000[1-3]" | wc -l
 }
 
-@test "labs: 10-time passes in --ci mode and leaves nothing behind" {
+@test "labs: 10-time passes in --ci mode and leaves nothing behind [vm]" {
 	before=$(leftovers)
 	run "$TOP/labs/10-time/lab" --ci
 	[ "$status" -eq 0 ]

@@ -24,7 +24,7 @@ leftovers() {
 }
 
 
-@test "labs: 15-veth passes in --ci mode and leaves nothing behind" {
+@test "labs: 15-veth passes in --ci mode and leaves nothing behind [vm]" {
 	before=$(leftovers)
 	run env NO_COLOR=1 "$TOP/labs/15-veth/lab" --ci
 	echo "$output"

@@ -24,7 +24,7 @@ leftovers() {
 }
 
 
-@test "labs: 16-bridge passes in --ci mode and leaves nothing behind" {
+@test "labs: 16-bridge passes in --ci mode and leaves nothing behind [vm]" {
 	before=$(leftovers)
 	run env NO_COLOR=1 "$TOP/labs/16-bridge/lab" --ci
 	echo "$output"

@@ -35,7 +35,7 @@ leftovers() {
 }
 
 
-@test "labs: 17-nat passes in --ci mode and leaves nothing behind" {
+@test "labs: 17-nat passes in --ci mode and leaves nothing behind [vm]" {
 	before=$(leftovers)
 	run env NO_COLOR=1 "$TOP/labs/17-nat/lab" --ci
 	echo "$output"

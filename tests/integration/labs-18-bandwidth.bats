@@ -28,7 +28,7 @@ rates() {
 	awk '/^131072 bytes from / { printf "%.0f\n", $(NF - 1) * 1e6 }' <<<"$1"
 }
 
-@test "labs: 18-bandwidth passes in --ci mode and leaves nothing behind" {
+@test "labs: 18-bandwidth passes in --ci mode and leaves nothing behind [vm]" {
 	before=$(leftovers)
 	run env NO_COLOR=1 "$TOP/labs/18-bandwidth/lab" --ci
 	echo "$output"

@@ -45,7 +45,7 @@ forwarding() { netns-veth exec "$1" -- sysctl -qw "net.ipv4.ip_forward=$2"; }
 '
 
 
-@test "labs: 19-two-hosts passes in --ci mode and leaves nothing behind" {
+@test "labs: 19-two-hosts passes in --ci mode and leaves nothing behind [vm]" {
 	before=$(leftovers)
 	run env NO_COLOR=1 "$TOP/labs/19-two-hosts/lab" --ci
 	echo "$output"

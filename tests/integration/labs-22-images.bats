@@ -131,7 +131,7 @@ sim_run() {
 		sh "$LOWER" "$SCRATCH/state" "$MC" "$NAME" >/dev/null
 }
 
-@test "labs: 22-images passes in --ci mode and leaves nothing behind" {
+@test "labs: 22-images passes in --ci mode and leaves nothing behind [vm]" {
 	before=$(leftovers)
 	run env NO_COLOR=1 "$TOP/labs/22-images/lab" --ci
 	echo "$output"

@@ -52,7 +52,7 @@ engine() {
 		'"$1"
 }
 
-@test "labs: 23-runtime-contract passes in --ci mode and leaves nothing behind" {
+@test "labs: 23-runtime-contract passes in --ci mode and leaves nothing behind [vm]" {
 	run env NO_COLOR=1 "$TOP/labs/23-runtime-contract/lab" --ci
 	echo "$output"
 	[ "$status" -eq 0 ]

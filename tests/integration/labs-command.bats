@@ -50,7 +50,7 @@ meta() { sed -n "s/^$2=//p" "$TOP/labs/$1/meta"; }
 	[ "$(jq -r '.[].name' <<<"$output")" = \
 		"$(cd "$TOP/labs" && ls -d [0-9][0-9]-* | sort)" ]
 	[ "$(jq -c '.[0]' <<<"$output")" = \
-		'{"name":"01-chroot","title":"chroot(2), and the breakout that shows it is no jail","minutes":20,"needs":["root","rootfs","ns:mnt"],"vm":false,"passed":false}' ]
+		'{"name":"01-chroot","title":"chroot(2), and the breakout that shows it is no jail","minutes":20,"needs":["root","rootfs","ns:mnt"],"vm":true,"passed":false}' ]
 	for lab in $(jq -r '.[].name' <<<"$output"); do
 		o=$(jq -c --arg n "$lab" '.[] | select(.name == $n)' <<<"$output")
 		[ "$(jq -r .title <<<"$o")" = "$(meta "$lab" title)" ]

@@ -24,7 +24,7 @@ leftovers() {
 	mount_table | md5sum
 }
 
-@test "labs: 01-chroot passes in --ci mode and leaves nothing behind" {
+@test "labs: 01-chroot passes in --ci mode and leaves nothing behind [vm]" {
 	before=$(leftovers)
 	run "$TOP/labs/01-chroot/lab" --ci
 	[ "$status" -eq 0 ]
