@@ -12,10 +12,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
@@ -678,4 +680,21 @@ out_close:
 out_free:
 	free(rs);
 	return ret;
+}
+
+int nat_port_busy(int proto, uint16_t hport)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons(hport) };
+	int one = 1, busy, fd;
+
+	fd = socket(AF_INET, (proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM) |
+		    SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	busy = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 &&
+	       errno == EADDRINUSE;
+	close(fd);
+	return busy;
 }

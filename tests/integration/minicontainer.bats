@@ -253,6 +253,11 @@ teardown() {
 		"$MC" ps | awk "NR > 1 { print \$2, \$3 }"
 		# The port is taken: one line, 125, nothing made.
 		"$MC" -q run --rm --net bridge -p 8080:80 "$ROOT" -- true 2>&1 || echo "status $?"
+		# So is one a host process listens on (the rule would hide it).
+		$BB nc -l -p 8082 </dev/null >/dev/null & lp=$!
+		for i in 1 2 3 4 5 6 7 8 9 10; do grep -q ":1F82 00000000:0000 0A" /proc/net/tcp && break; sleep 0.1; done
+		"$MC" -q run --rm --net bridge -p 8082:80 "$ROOT" -- true 2>&1 || echo "status $?"
+		kill $lp; wait $lp || true
 		ip -o -4 addr show ctk-mc0 | awk "{ print \$4 }"
 		# Container to container, across the bridge.
 		"$MC" -q run --rm --net bridge "$ROOT" -- sh -c "for i in 1 2 3 4 5; do nc 198.19.0.2 80 </dev/null && break; sleep 0.2; done"
@@ -271,13 +276,15 @@ teardown() {
 	[ "${lines[0]}" = "srv running" ]
 	[[ "${lines[1]}" == "minicontainer: port tcp/8080 is already published: ctk-"*": tcp 8080 -> 198.19.0.2:80" ]]
 	[ "${lines[2]}" = "status 125" ]
-	[ "${lines[3]}" = "198.19.0.1/16" ]
-	[ "${lines[4]}" = "served-by-srv" ]
-	[ "${lines[5]}" = "2" ]
-	[ "${lines[6]}" = "published" ]
-	[ "${lines[7]}" = "unreachable" ]
+	[ "${lines[3]}" = "minicontainer: port tcp/8082 is in use on this host: a socket listens on it (ss -tlnp 'sport = :8082')" ]
+	[ "${lines[4]}" = "status 125" ]
+	[ "${lines[5]}" = "198.19.0.1/16" ]
+	[ "${lines[6]}" = "served-by-srv" ]
+	[ "${lines[7]}" = "2" ]
+	[ "${lines[8]}" = "published" ]
+	[ "${lines[9]}" = "unreachable" ]
 	# Every container gone with --rm; the bridge and rules with the last.
-	[ "${lines[8]}" = "1" ]
+	[ "${lines[10]}" = "1" ]
 }
 
 @test "minicontainer: --pids and --memory are enforced (controls without) [vm]" {

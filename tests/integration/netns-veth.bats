@@ -226,6 +226,12 @@ OUTSIDE='netns-veth -q add outside --subnet 198.18.50.0/24
 		netns-veth publish c 8080:81 || echo taken
 		netns-veth publish c 8080:81 --udp
 		nft list table ip ctk | grep -c dnat
+		# A port a host process listens on is not hidden by a rule.
+		$ROOTFS/bin/busybox nc -l -p 8083 </dev/null >/dev/null & lp=\$!
+		for i in 1 2 3 4 5 6 7 8 9 10; do grep -q ':1F93 00000000:0000 0A' /proc/net/tcp && break; sleep 0.1; done
+		netns-veth publish c 8083:80 || echo busy
+		kill \$lp; wait \$lp || true
+		nft list table ip ctk | grep -c dnat
 		netns-veth del c outside"
 	echo "$output$stderr"
 	[ "$status" -eq 0 ]
@@ -236,7 +242,10 @@ OUTSIDE='netns-veth -q add outside --subnet 198.18.50.0/24
 	[[ "${lines[3]}" == "65536 bytes from 198.18.0.1:"*" to 198.18.0.2:80" ]]
 	[ "${lines[4]}" = "taken" ]
 	[ "${lines[5]}" = "4" ]
+	[ "${lines[6]}" = "busy" ]
+	[ "${lines[7]}" = "4" ]
 	[[ "$stderr" == *"netns-veth: tcp port 8080 is already published: ctk-c: tcp 8080 -> 198.18.0.2:80"* ]]
+	[[ "$stderr" == *"netns-veth: tcp port 8083 is in use on this host: a socket listens on it (ss -tlnp 'sport = :8083')"* ]]
 }
 
 @test "netns-veth: limit 1mbit: a bounded transfer measures about 1 Mbit/s, tbf counts overlimits [vm]" {
