@@ -1192,8 +1192,8 @@ static int rootless(const struct run_opts *o, struct mc_config *c)
 		u.count = g.count = 65536;
 	}
 	if (ns_userns_restriction(why, sizeof(why)) && geteuid() != 0) {
-		rep_error("rootless (uid %u): user namespaces are not "
-			  "allowed here: %s", geteuid(), why);
+		rep_error("rootless (uid %u) needs a user namespace, but %s",
+			  geteuid(), why);
 		return MC_EXIT_RUNTIME;
 	}
 	c->userns = 1;

@@ -74,7 +74,7 @@ const char *ns_userns_restriction(char *buf, size_t size)
 		why = buf;
 	} else if (file_read_line_at(proc, "user/max_user_namespaces", v,
 				     sizeof(v)) > 0 && strcmp(v, "0") == 0) {
-		snprintf(buf, size, "user namespaces are disabled here "
+		snprintf(buf, size, "user namespaces are disabled "
 			 "(sysctl user.max_user_namespaces = 0)");
 		why = buf;
 	}

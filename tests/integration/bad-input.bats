@@ -20,7 +20,9 @@ leftovers() {
 	mount_table | md5sum
 	ip -o link | wc -l
 	find /run/netns -mindepth 1 2>/dev/null | wc -l
-	find /sys/fs/cgroup -type d -name '*ctk*' 2>/dev/null | wc -l
+	# Every group in or under one of the toolkit's (minicontainer's
+	# are ctk/mc-ID).
+	find /sys/fs/cgroup -type d -path '*ctk*' 2>/dev/null | wc -l
 	find /run/minicontainer /run/minicontainer-oci -mindepth 1 -maxdepth 1 2>/dev/null | wc -l
 	find /tmp -maxdepth 1 -name 'ctk-*' ! -name 'ctk-vm*' | wc -l
 	nft list tables 2>/dev/null | grep -c ctk || true

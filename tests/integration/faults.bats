@@ -24,18 +24,21 @@ teardown() {
 }
 
 @test "faults: SIGKILL of the runtime at every step of a start, then cleanup: nothing left [vm]" {
-	args="-v run --memory 16M --net bridge -p 8090:80"
+	args="-v run --rm --memory 16M --net bridge -p 8090:80"
 	# At each step N: stop there, SIGKILL the runtime, run cleanup, and
-	# count what is left: held state, links, rules, groups.  The first N
-	# the start never reaches (it ended) closes the loop.
+	# count what is left: state directories, links, rules, groups and
+	# mounts (in the namespace that plays the host).  Step 1, the sealed
+	# copy of the runtime, comes before the hook and makes nothing.  The
+	# first N the start never reaches (it ended) closes the loop.
 	run --separate-stderr mc_net "
+		m0=\$(wc -l </proc/self/mountinfo)
 		left() {
-			# A container that ended keeps its state (docker's rule),
-			# but nothing it held: no resources, no address.
-			ls /run/minicontainer/*/resources /run/minicontainer/*/addr 2>/dev/null | wc -l
+			# --rm: cleanup removes a killed start's record too.
+			ls -A /run/minicontainer 2>/dev/null | grep -vc '^\\.lock\$' || true
 			ip -o link | { grep -c ctk- || true; }
 			nft list tables | wc -l
 			find /sys/fs/cgroup -name 'mc-*' | wc -l
+			echo \$((\$(wc -l </proc/self/mountinfo) - m0))
 		}
 		for n in \$(seq 2 200); do
 			# Emptied here: the job's own 2> truncates only once it
@@ -72,15 +75,15 @@ teardown() {
 		\"\$MC\" cleanup 2>/dev/null
 		echo \"at the end: \$(left | tr '\n' ' ')\""
 	# Shown on failure.
-	grep -v '^stopped$' <<<"$output" | grep -v ': 0 0 0 0 $' | head -20
+	grep -v '^stopped$' <<<"$output" | grep -v ': 0 0 0 0 0 $' | head -20
 	echo "$stderr" | head -5
 	[ "$status" -eq 0 ]
 	last=$(sed -n 's/^ended before step //p' <<<"$output")
 	[ "$last" -gt 50 ]
 	# Every step was stopped at, and after each, cleanup left nothing.
 	[ "$(grep -c '^stopped$' <<<"$output")" -eq $((last - 2)) ]
-	[ "$(grep -c '^after [0-9]*: 0 0 0 0 $' <<<"$output")" -eq $((last - 2)) ]
-	[ "${lines[-1]}" = "at the end: 0 0 0 0 " ]
+	[ "$(grep -c '^after [0-9]*: 0 0 0 0 0 $' <<<"$output")" -eq $((last - 2)) ]
+	[ "${lines[-1]}" = "at the end: 0 0 0 0 0 " ]
 }
 
 @test "faults: SIGKILL at every step of a teardown, run and run -d, then cleanup: nothing left [vm]" {
@@ -89,11 +92,13 @@ teardown() {
 	# run cleanup, count what is left.  The first N the teardown never
 	# reaches (it finished) closes the loop.
 	run --separate-stderr mc_net '
+		m0=$(wc -l </proc/self/mountinfo)
 		left() {
 			ls -A /run/minicontainer 2>/dev/null | grep -vc "^\.lock$" || true
 			ip -o link | { grep -c ctk- || true; }
 			nft list tables | wc -l
 			find /sys/fs/cgroup -name "mc-*" | wc -l
+			echo $(($(wc -l </proc/self/mountinfo) - m0))
 		}
 		args=(--name ctk-t-td --memory 16M --net bridge -p 8090:80)
 		# One trial: "killed" or "finished".
@@ -140,9 +145,9 @@ teardown() {
 	det_n=$(sed -n 's/^detached: finished at step //p' <<<"$output")
 	[ "$run_n" -gt 6 ]
 	[ "$det_n" -gt 6 ]
-	[ "$(grep -c '^run after [0-9]*: 0 0 0 0 $' <<<"$output")" -eq $((run_n - 1)) ]
-	[ "$(grep -c '^detached after [0-9]*: 0 0 0 0 $' <<<"$output")" -eq $((det_n - 1)) ]
-	[ "$(grep -c ' at the end: 0 0 0 0 $' <<<"$output")" -eq 2 ]
+	[ "$(grep -c '^run after [0-9]*: 0 0 0 0 0 $' <<<"$output")" -eq $((run_n - 1)) ]
+	[ "$(grep -c '^detached after [0-9]*: 0 0 0 0 0 $' <<<"$output")" -eq $((det_n - 1)) ]
+	[ "$(grep -c ' at the end: 0 0 0 0 0 $' <<<"$output")" -eq 2 ]
 }
 
 @test "faults: a container filling its memory limit is OOM-killed and said so; the host is untouched (control: no limit) [vm]" {

@@ -84,7 +84,7 @@ teardown() {
 	[ "$host_queues" -ge 1 ]
 }
 
-@test "minicontainer: the breakout probe is contained (control: it escapes chroot-demo)" {
+@test "minicontainer: the breakout probe is contained (control: it escapes chroot-demo) [vm]" {
 	host_marker
 	run mc "$ROOT" -- /bin/escape-probe cat "$MARKER"
 	[ "$status" -eq 3 ]
@@ -156,7 +156,7 @@ teardown() {
 	[ "${lines[2]}" = "open-w /proc/sys/kernel/hostname: ok" ]
 }
 
-@test "minicontainer: only fds 0-2 reach the command (control: outside, 3 and 7 are there)" {
+@test "minicontainer: only fds 0-2 reach the command (control: outside, 3 and 7 are there) [vm]" {
 	run mc "$ROOT" -- sys-probe fds 3</etc/hostname 7<"$SCRATCH"
 	[ "$output" = "fds: 0 1 2" ]
 	run "$PROBE" fds 3</etc/hostname 7<"$SCRATCH"
@@ -164,6 +164,7 @@ teardown() {
 	# A working directory through a leaked fd is not a way out.
 	run --separate-stderr mc --workdir /proc/self/fd/7 "$ROOT" -- pwd 7<"$SCRATCH"
 	[ "$status" -eq 125 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
 	[[ "$stderr" == "minicontainer: workdir /proc/self/fd/7"* ]]
 }
 
@@ -305,13 +306,23 @@ teardown() {
 
 @test "minicontainer: --boottime and --monotonic offsets show inside [vm]" {
 	host=$(cut -d. -f1 /proc/uptime)
+	read -r _ mono _ boot < <("$PROBE" clocks)
 	run mc --boottime 86400 --monotonic 3600 "$ROOT" -- cut -d. -f1 /proc/uptime
 	[ "$status" -eq 0 ]
 	[ "$output" -ge $((host + 86400)) ]
 	[ "$output" -lt $((host + 86400 + 60)) ]
-	# Control: without offsets, the host's uptime.
+	# Each clock by its own offset.
+	run mc --boottime 86400 --monotonic 3600 "$ROOT" -- sys-probe clocks
+	[ "$status" -eq 0 ]
+	read -r _ m _ b <<<"$output"
+	[ "$m" -ge $((mono + 3600)) ] && [ "$m" -lt $((mono + 3600 + 60)) ]
+	[ "$b" -ge $((boot + 86400)) ] && [ "$b" -lt $((boot + 86400 + 60)) ]
+	# Control: without offsets, the host's clocks.
 	run mc "$ROOT" -- cut -d. -f1 /proc/uptime
 	[ "$output" -lt $((host + 60)) ]
+	run mc "$ROOT" -- sys-probe clocks
+	read -r _ m _ b <<<"$output"
+	[ "$m" -lt $((mono + 60)) ] && [ "$b" -lt $((boot + 60)) ]
 }
 
 @test "minicontainer: volumes (:ro read-only), --tmpfs, --read-only root [vm]" {
@@ -464,6 +475,22 @@ teardown() {
 	[ "$status" -eq 125 ]
 	[[ "$stderr" == "minicontainer: rootless (uid 65534): --net host and bridge need root"* ]]
 	rm -rf /tmp/minicontainer-65534
+}
+
+@test "minicontainer: not root, and no user namespace to be had: one line, 125, nothing made [vm]" {
+	# A user namespace of the test's own, where the limit can be set to
+	# 0 without touching the host's sysctl; nobody runs the container.
+	rm -rf /tmp/minicontainer-65534
+	run --separate-stderr ns-unshare -q --map-users 0:0:65536 \
+		--map-groups 0:0:65536 -- sh -c '
+		echo 0 >/proc/sys/user/max_user_namespaces &&
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$0" run --rm "$1" -- true' \
+		"$BIN/minicontainer" "$ROOT"
+	[ "$status" -eq 125 ]
+	[ "$stderr" = "minicontainer: rootless (uid 65534) needs a user namespace, but user namespaces are disabled (sysctl user.max_user_namespaces = 0)" ]
+	[ -z "$output" ]
+	[ ! -e /tmp/minicontainer-65534 ]
+	[ "$(cat /proc/sys/user/max_user_namespaces)" -gt 0 ]
 }
 
 @test "minicontainer: inspect shows the state and what the kernel says of the command" {

@@ -226,6 +226,6 @@ cgroup2_mount() {
 		"$BIN/ns-unshare"
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"unshare(CLONE_NEWUSER): No space left on device"* ]]
-	[[ "$stderr" == *"hint: user namespaces are disabled here (sysctl user.max_user_namespaces = 0)"* ]]
+	[[ "$stderr" == *"hint: user namespaces are disabled (sysctl user.max_user_namespaces = 0)"* ]]
 	[ "$(cat /proc/sys/user/max_user_namespaces)" -gt 0 ]
 }

@@ -11,6 +11,7 @@
  *   sys-probe open-w PATH      open(PATH, O_WRONLY), then close
  *   sys-probe read PATH        read PATH whole: the byte count
  *   sys-probe fds              the open file descriptors, in order
+ *   sys-probe clocks           "monotonic S boottime S", whole seconds
  *
  * The escape attempts (tests/integration/escapes.bats), each harmless if
  * it succeeds: what it mounts it unmounts, a device is opened read-only
@@ -315,6 +316,15 @@ int main(int argc, char **argv)
 			      unshare(CLONE_NEWUSER));
 	if (argc == 2 && !strcmp(argv[1], "fds"))
 		return fds();
+	if (argc == 2 && !strcmp(argv[1], "clocks")) {
+		struct timespec m, b;
+
+		clock_gettime(CLOCK_MONOTONIC, &m);
+		clock_gettime(CLOCK_BOOTTIME, &b);
+		printf("monotonic %lld boottime %lld\n", (long long)m.tv_sec,
+		       (long long)b.tv_sec);
+		return 0;
+	}
 	if (argc == 3 && !strcmp(argv[1], "open-w")) {
 		fd = open(argv[2], O_WRONLY | O_CLOEXEC);
 		if (fd >= 0)
