@@ -126,26 +126,29 @@ int lc_ps(int argc, char **argv)
 	return state_list(ps_cb, &o) < 0 ? 1 : 0;
 }
 
-/* Sleep 50 ms. */
-static void tick(void)
+/* Sleep ms milliseconds. */
+static void nap(long ms)
 {
-	struct timespec t = { 0, 50 * 1000 * 1000 };
+	struct timespec t = { ms / 1000, ms % 1000 * 1000 * 1000 };
 
 	nanosleep(&t, NULL);
 }
 
 /* Wait until the container is no longer running; its exit code, or -1
- * after timeout_ms (< 0: forever). */
+ * after timeout_ms (< 0: forever).  The naps double from 1 ms to 50 ms:
+ * a container that ends at once (rm -f, stop) is seen ending within a
+ * few ms, and a long wait costs 20 looks a second. */
 static int wait_exit(const struct mc_state *s, long timeout_ms)
 {
 	char code[16];
-	long waited = 0;
+	long waited = 0, step = 1;
 
 	while (running(s)) {
 		if (timeout_ms >= 0 && waited >= timeout_ms)
 			return -1;
-		tick();
-		waited += 50;
+		nap(step);
+		waited += step;
+		step = step * 2 > 50 ? 50 : step * 2;
 	}
 	if (state_read(s, "exit", code, sizeof(code)) <= 0)
 		return 137;	/* the monitor died: killed, as with SIGKILL */
@@ -202,7 +205,7 @@ int lc_logs(int argc, char **argv)
 		return 1;
 	dump_log(&s, &off);
 	while (follow && running(&s)) {
-		tick();
+		nap(50);
 		dump_log(&s, &off);
 	}
 	dump_log(&s, &off);
