@@ -1,6 +1,6 @@
 # ctk - learn and debug how Linux containers really work.
 #
-#   make              build every binary (warnings on)
+#   make              build every binary, and bench/primitives (lab 24)
 #   make rootfs       the default root filesystem (busybox-static)
 #   make demo         build, then start a container (minicontainer) on the
 #                     default rootfs: the start narrated, then its shell
@@ -112,7 +112,7 @@ ALL_OBJ := $(LIB_OBJ) $(foreach b,$(BINS),$($(b)_SRC:%.c=$(B)/obj/%.o)) \
 	deps-build deps-check lint fuzz check-asan check-leaks
 .DEFAULT_GOAL := all
 
-all: $(BINS:%=$(B)/bin/%) $(B)/bin/escape-probe
+all: $(BINS:%=$(B)/bin/%) $(B)/bin/escape-probe $(B)/bench/primitives
 
 # Install missing packages first (prints nothing when all are present).
 deps-build:

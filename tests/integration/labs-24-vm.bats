@@ -42,6 +42,11 @@ VM=(vm_accel=TCG "vm_accel_label=TCG (emulated: no KVM; a KVM guest starts about
 	[[ "$output" == *"PASS container: ready after "* ]]
 	[[ "$output" == *"PASS vm ("*"): ready after "* ]]
 	[[ "$output" == *"PASS the vm ("*") took "*"x the container's time to ready"* ]]
+	# 4: each primitive alone, and their share of the container's start.
+	[[ "$output" =~ \ \ unshare\(CLONE_NEWNET\)\ +[0-9]+\.[0-9]\ us ]]
+	[[ "$output" =~ \ \ pivot_root\+umount2\(MNT_DETACH\)\ +[0-9]+\.[0-9]\ us ]]
+	[[ "$output" =~ PASS\ the\ 14\ primitives\ of\ a\ default\ container,\ each\ alone:\ [0-9.]+\ ms,\ [0-9]+%\ of\ its\ [0-9.]+\ ms\ start ]]
+	[[ "$output" =~ the\ costliest\ alone:\ [^\ ]+\ \([0-9.]+\ ms\) ]]
 	[[ "$output" == *"PASS 24-vm: every check passed"* ]]
 	# Every line fits 100 columns.
 	long=$(awk 'length > 100' <<<"$output")
@@ -101,6 +106,48 @@ VM=(vm_accel=TCG "vm_accel_label=TCG (emulated: no KVM; a KVM guest starts about
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "                container     vm (TCG, emulated)    vm/container" ]
 	[ "${lines[1]}" = "start-to-ready  11.0 ms       5.60 s                509x" ]
+}
+
+@test "labs: 24 checker 'primitives' fails without them, or on a row not timed, or a sum over the start" {
+	results "${CONTAINER[@]}"
+	run "$CHECK" primitives "$SCRATCH/results"
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "the primitives were not timed (no primitives_json in $SCRATCH/results)" ]
+	# shellcheck disable=SC2016
+	[ "${lines[1]}" = 'hint: run $LAB_DIR/measure primitives' ]
+	# The rows a default container uses, as bench/primitives names them.
+	rows=("unshare(CLONE_NEWNS)" "unshare(CLONE_NEWUTS)" "unshare(CLONE_NEWIPC)"
+		"unshare(CLONE_NEWNET)" "unshare(CLONE_NEWCGROUP)"
+		"clone3(CLONE_NEWPID)+exit" "pivot_root+umount2(MNT_DETACH)"
+		"mount(proc) in a new PID ns" "cgroup: mkdir (cg_create)"
+		"cgroup: memory 64M, pids 100" "cgroup: rmdir (cg_destroy)"
+		"seccomp: load precompiled BPF" "caps: bounding set to default"
+		"caps: capset to default")
+	# json US [NET_US]: every row at US microseconds (the net one at NET_US).
+	json() {
+		local r v out=
+		for r in "${rows[@]}"; do
+			[ "$r" = "unshare(CLONE_NEWNET)" ] && v=${2:-$1} || v=$1
+			out+="${out:+,}{\"primitive\":\"$r\",\"median_us\":$v}"
+		done
+		echo "primitives_json={\"primitives\":[$out]}"
+	}
+	results "${CONTAINER[@]}" "$(json 50.0 0.0)"
+	run "$CHECK" primitives "$SCRATCH/results"
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "unshare(CLONE_NEWNET) was not timed (its median reads '0')" ]
+	# 14 rows of 1 ms each: more than the whole 11 ms start.
+	results "${CONTAINER[@]}" "$(json 1000.0)"
+	run "$CHECK" primitives "$SCRATCH/results"
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "the primitives add up to 14.0 ms, no less than the whole container start (11.0 ms)" ]
+	[[ "${lines[1]}" == "hint: the start does all of them and more"* ]]
+	# Control: plausible numbers pass, the costliest named.
+	results "${CONTAINER[@]}" "$(json 50.0 230.5)"
+	run "$CHECK" primitives "$SCRATCH/results"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "the 14 primitives of a default container, each alone: 0.9 ms, 8% of its 11.0 ms start" ]
+	[ "${lines[1]}" = "the costliest alone: unshare(CLONE_NEWNET) (0.2 ms)" ]
 }
 
 @test "labs: 24-vm stops at the doctor inside the toolkit's own guest, where a VM would be emulated twice [vm]" {
