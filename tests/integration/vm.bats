@@ -77,6 +77,8 @@ new_since() { comm -13 <(sort <<<"$1") <(sort <<<"$2"); }
 	[[ "${stderr_lines[-1]}" == "run-vm: the command failed in the guest (status 7)" ]]
 	# Control: a command that succeeds.
 	run --separate-stderr timeout 300 "$TOP/tests/vm/run-vm.sh" --run true
+	# Shown on failure (a kept console log's path is in it).
+	echo "status $status; stderr: $stderr"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 }
