@@ -771,14 +771,11 @@ static int configure_host(const struct run_opts *o, struct mc_config *c,
 				 "udp" : "tcp", c->ports[i].host, found);
 			return -1;
 		}
-		if (nat_port_busy(c->ports[i].proto, c->ports[i].host)) {
-			int udp = c->ports[i].proto == IPPROTO_UDP;
-
+		if (nat_port_busy(c->ports[i].proto, c->ports[i].host, found,
+				  sizeof(found))) {
 			snprintf(why, size, "port %s/%u is in use on this host: "
-				 "a socket listens on it (ss -%slnp 'sport = "
-				 ":%u')", udp ? "udp" : "tcp",
-				 c->ports[i].host, udp ? "u" : "t",
-				 c->ports[i].host);
+				 "%s", c->ports[i].proto == IPPROTO_UDP ?
+				 "udp" : "tcp", c->ports[i].host, found);
 			return -1;
 		}
 	}

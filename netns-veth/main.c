@@ -449,10 +449,10 @@ static int cmd_publish(int argc, char **argv, const struct opts *o)
 			  found);
 		return 1;
 	}
-	if (nat_port_busy(o->udp ? IPPROTO_UDP : IPPROTO_TCP, hport)) {
-		rep_error("%s port %u is in use on this host: a socket listens "
-			  "on it (ss -%slnp 'sport = :%u')", proto, hport,
-			  o->udp ? "u" : "t", hport);
+	if (nat_port_busy(o->udp ? IPPROTO_UDP : IPPROTO_TCP, hport, found,
+			  sizeof(found))) {
+		rep_error("%s port %u is in use on this host: %s", proto, hport,
+			  found);
 		return 1;
 	}
 	if (nv_ns_enter(full, &back) < 0)

@@ -682,7 +682,7 @@ out_free:
 	return ret;
 }
 
-int nat_port_busy(int proto, uint16_t hport)
+int nat_port_busy(int proto, uint16_t hport, char *why, size_t size)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET,
 				  .sin_port = htons(hport) };
@@ -696,5 +696,9 @@ int nat_port_busy(int proto, uint16_t hport)
 	busy = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 &&
 	       errno == EADDRINUSE;
 	close(fd);
+	if (busy)
+		snprintf(why, size, "a socket listens on it (ss -%slnp "
+			 "'sport = :%u')", proto == IPPROTO_UDP ? "u" : "t",
+			 hport);
 	return busy;
 }

@@ -42,8 +42,9 @@ int nat_find(const char *owner, const char *what, char *found, size_t size);
 /* 1 if a socket of this host (this network namespace) holds proto's
  * hport, so that a published rule would hide it: bind(2) to it on any
  * address fails with EADDRINUSE (SO_REUSEADDR, so a TIME_WAIT does not
- * count); 0 if free or unknown. */
-int nat_port_busy(int proto, uint16_t hport);
+ * count), with what to run to see the holder in why; 0 if free or
+ * unknown. */
+int nat_port_busy(int proto, uint16_t hport, char *why, size_t size);
 
 /* Print the table's rules on f, one per line.  0 or -1 (reported). */
 int nat_list(FILE *f);
