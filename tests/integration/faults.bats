@@ -15,6 +15,20 @@ load helpers
 
 MC=minicontainer
 
+# For the kill loops' scripts (mc_net): m0, the mounts at the start, and
+# left, what is left after a cleanup: state directories, ctk links, nft
+# tables, mc-* groups, and mounts more than m0 (in the namespace that
+# plays the host).
+LEFT='
+	m0=$(wc -l </proc/self/mountinfo)
+	left() {
+		ls -A /run/minicontainer 2>/dev/null | grep -vc "^\.lock$" || true
+		ip -o link | { grep -c ctk- || true; }
+		nft list tables | wc -l
+		find /sys/fs/cgroup -name "mc-*" | wc -l
+		echo $(($(wc -l </proc/self/mountinfo) - m0))
+	}'
+
 setup() { probe_setup; }
 
 teardown() {
@@ -30,16 +44,8 @@ teardown() {
 	# mounts (in the namespace that plays the host).  Step 1, the sealed
 	# copy of the runtime, comes before the hook and makes nothing.  The
 	# first N the start never reaches (it ended) closes the loop.
-	run --separate-stderr mc_net "
-		m0=\$(wc -l </proc/self/mountinfo)
-		left() {
-			# --rm: cleanup removes a killed start's record too.
-			ls -A /run/minicontainer 2>/dev/null | grep -vc '^\\.lock\$' || true
-			ip -o link | { grep -c ctk- || true; }
-			nft list tables | wc -l
-			find /sys/fs/cgroup -name 'mc-*' | wc -l
-			echo \$((\$(wc -l </proc/self/mountinfo) - m0))
-		}
+	# --rm: cleanup removes a killed start's record too.
+	run --separate-stderr mc_net "$LEFT
 		for n in \$(seq 2 200); do
 			# Emptied here: the job's own 2> truncates only once it
 			# runs, and under load the loop below could read the
@@ -91,15 +97,7 @@ teardown() {
 	# whoever tears it down there (the runtime; with -d, the monitor),
 	# run cleanup, count what is left.  The first N the teardown never
 	# reaches (it finished) closes the loop.
-	run --separate-stderr mc_net '
-		m0=$(wc -l </proc/self/mountinfo)
-		left() {
-			ls -A /run/minicontainer 2>/dev/null | grep -vc "^\.lock$" || true
-			ip -o link | { grep -c ctk- || true; }
-			nft list tables | wc -l
-			find /sys/fs/cgroup -name "mc-*" | wc -l
-			echo $(($(wc -l </proc/self/mountinfo) - m0))
-		}
+	run --separate-stderr mc_net "$LEFT"'
 		args=(--name ctk-t-td --memory 16M --net bridge -p 8090:80)
 		# One trial: "killed" or "finished".
 		trial() {
